@@ -1,0 +1,30 @@
+# Khabardar: the bot (and later its HTTP API) in one process.
+FROM python:3.11-slim AS base
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DATABASE_URL=sqlite:////data/khabardar.db
+
+WORKDIR /app
+COPY pyproject.toml requirements.lock README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY storage ./storage
+COPY domain ./domain
+COPY faketg ./faketg
+COPY main.py ./
+RUN pip install -c requirements.lock . \
+    && useradd --system --uid 10001 --home-dir /app khabardar \
+    && mkdir -p /data && chown khabardar /data
+
+USER khabardar
+# The embedded SQLite database lives here; mount a volume to keep it across containers.
+VOLUME ["/data"]
+
+# Liveness: the database answers and the schema is current (the HTTP /healthz comes with the API).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "main.py", "check"]
+
+CMD ["python", "main.py", "run"]

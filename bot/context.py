@@ -1,0 +1,59 @@
+"""The services every callback needs, and the typed context through which handlers reach them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import Catalogs, Translator
+from bot.settings import Settings
+from domain.gazetteer import Gazetteer
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    """Long-lived collaborators, built once in the composition root."""
+
+    settings: Settings
+    database: Database
+    gazetteer: Gazetteer
+    catalogs: Catalogs
+
+
+class BotData:
+    """Application-wide state; PTB instantiates it without arguments, the root fills it in."""
+
+    __slots__ = ("_services",)
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The services, once the composition root has set them."""
+        if self._services is None:
+            raise RuntimeError("services are attached in build_application()")
+        return self._services
+
+    def attach(self, services: Services) -> None:
+        """Attach the services (once, in the composition root)."""
+        self._services = services
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The context handed to Khabardar's callbacks."""
+
+    @property
+    def services(self) -> Services:
+        """Shortcut to the application's services."""
+        return self.bot_data.services
+
+    def translator(self, language: str | None) -> Translator:
+        """The words of one language."""
+        return self.services.catalogs.get(language)
+
+
+KhabardarApp = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -1,0 +1,89 @@
+"""Message catalogs: gettext .po files per language, compiled in memory when the bot starts."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from markupsafe import Markup
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "messages"
+RTL_LANGUAGES = frozenset({"ur", "ps", "bal", "ar", "fa", "sd"})
+# Right-to-left mark: a line of Urdu that starts with a digit, a Latin name or an emoji would
+# otherwise be laid out left-to-right by Telegram clients, which pick direction per paragraph.
+RLM = "\u200f"
+
+
+def N_(message: str) -> str:  # noqa: N802  (the conventional gettext marker name)
+    """Mark a string for extraction without translating it yet."""
+    return message
+
+
+class Translator:
+    """The words of one language; formats values HTML-escaped so text is safe to send as HTML."""
+
+    def __init__(self, language: str, translations: gettext.NullTranslations) -> None:
+        self.language = language
+        self.rtl = language in RTL_LANGUAGES
+        self._translations = translations
+
+    def __call__(self, message: str, /, **values: object) -> Markup:
+        """Translate a message and fill its {placeholders}, escaping every value for HTML."""
+        return self.finish(Markup(self._translations.gettext(message)).format(**values))
+
+    def plural(self, singular: str, plural: str, count: int, /, **values: object) -> Markup:
+        """Translate a message whose wording depends on a count (passed as {count})."""
+        text = self._translations.ngettext(singular, plural, count)
+        return self.finish(Markup(text).format(count=count, **values))
+
+    def plain(self, message: str, /, **values: object) -> str:
+        """Translate without HTML escaping, for button labels and other plain-text fields."""
+        return self._translations.gettext(message).format(**values)
+
+    def finish(self, text: str) -> Markup:
+        """Give each line of right-to-left text an explicit direction; the result is safe HTML."""
+        if not self.rtl:
+            return Markup(text)
+        return Markup("\n".join(RLM + line if line else line for line in str(text).split("\n")))
+
+
+class Catalogs:
+    """All languages the bot speaks, with a fallback for anything unknown."""
+
+    def __init__(self, translations: Mapping[str, gettext.NullTranslations], default: str) -> None:
+        self._translators = {lang: Translator(lang, t) for lang, t in translations.items()}
+        self.default = default if default in self._translators else "en"
+
+    @classmethod
+    def load(cls, default: str = "en", directory: Path = LOCALES_DIR) -> Catalogs:
+        """Read every <lang>/LC_MESSAGES/messages.po under the directory."""
+        translations: dict[str, gettext.NullTranslations] = {}
+        for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+            language = po_path.parent.parent.name
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=language)
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            translations[language] = gettext.GNUTranslations(buffer)
+        translations.setdefault("en", gettext.NullTranslations())
+        return cls(translations, default)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Language codes with a catalog, English first."""
+        return tuple(sorted(self._translators, key=lambda lang: (lang != "en", lang)))
+
+    def get(self, language: str | None) -> Translator:
+        """The translator for a language, or the default one."""
+        return self._translators.get(language or "", self._translators[self.default])
+
+    def pick(self, telegram_language_code: str | None) -> str:
+        """The language to greet a new chat in, from the client's language setting."""
+        code = (telegram_language_code or "").split("-")[0].lower()
+        return code if code in self._translators else self.default

@@ -1,0 +1,1 @@
+"""Telegram-free domain logic: gazetteer, preferences, alerts."""

@@ -1,0 +1,1 @@
+"""Telegram glue: one module per audience, each with register(app)."""

@@ -1,0 +1,85 @@
+"""Khabardar's command line: demo, run, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr; keep libraries that print URLs or payloads quiet."""
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The subcommands and their options."""
+    parser = argparse.ArgumentParser(prog="main.py", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="run a scripted conversation against the built-in fake Telegram")
+    sub.add_parser("run", help="run the bot (long polling) against Telegram or TELEGRAM_API_BASE_URL")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    return parser.parse_args(argv)
+
+
+def cmd_run(settings: Settings) -> int:
+    """Run the bot until interrupted."""
+    from bot.app import build_application
+
+    if settings.telegram_bot_token is None:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set. Set it to run against Telegram, "
+            "or try `python main.py demo` to see the bot against a built-in fake Telegram.",
+            file=sys.stderr,
+        )
+        return 2
+    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    return 0
+
+
+def cmd_migrate(settings: Settings) -> int:
+    """Apply migrations to DATABASE_URL."""
+    from storage.db import Database
+    from storage.migrate import migrate
+
+    async def _migrate() -> None:
+        database = Database(settings.database_url)
+        try:
+            await migrate(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(_migrate())
+    print("database is up to date")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, load settings, dispatch."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo())
+    if args.command == "migrate":
+        return cmd_migrate(settings)
+    return cmd_run(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, async sessions, named queries and migrations."""

@@ -1,0 +1,50 @@
+"""Database tables. Residents are stored minimally: a subscription list is targeting data."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, SmallInteger, String, true
+from sqlmodel import Field, SQLModel
+
+from domain.preferences import ALL_KINDS_MASK, Severity
+
+
+class Resident(SQLModel, table=True):
+    """A chat that uses the bot: no names, usernames or message texts, only what delivery needs."""
+
+    __tablename__ = "resident"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    language: str = Field(sa_column=Column(String(8), nullable=False))
+    kinds_mask: int = Field(
+        default=ALL_KINDS_MASK,
+        sa_column=Column(SmallInteger, nullable=False, server_default=str(ALL_KINDS_MASK)),
+    )
+    min_severity: int = Field(
+        default=int(Severity.MINOR),
+        sa_column=Column(SmallInteger, nullable=False, server_default=str(int(Severity.MINOR))),
+    )
+    # Local minutes of the day; both null when the resident has no quiet hours.
+    quiet_start: int | None = Field(default=None, sa_column=Column(SmallInteger, nullable=True))
+    quiet_end: int | None = Field(default=None, sa_column=Column(SmallInteger, nullable=True))
+    # False once Telegram says the chat blocked the bot or is gone; delivery skips it.
+    active: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
+
+
+class Subscription(SQLModel, table=True):
+    """One district a resident follows."""
+
+    __tablename__ = "subscription"
+    # Fan-out planning selects by district, so it needs its own index.
+    __table_args__ = (Index("ix_subscription_district", "district"),)
+
+    chat_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("resident.chat_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    district: str = Field(sa_column=Column(String(64), primary_key=True))

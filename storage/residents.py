@@ -1,0 +1,132 @@
+"""Named queries about residents and their subscriptions; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.preferences import Preferences, QuietHours, Severity
+from storage.models import Resident, Subscription
+
+
+def _insert(session: AsyncSession, table: type[Resident] | type[Subscription]):  # type: ignore[no-untyped-def]
+    # Both dialects spell "insert, ignoring rows that already exist" the same way.
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+async def get_resident(session: AsyncSession, *, chat_id: int) -> Resident | None:
+    """The resident for a chat, if the chat has ever used the bot."""
+    return await session.get(Resident, chat_id)
+
+
+async def ensure_resident(session: AsyncSession, *, chat_id: int, language: str) -> Resident:
+    """The resident for a chat, created with this language if new (double taps are harmless)."""
+    await session.execute(
+        _insert(session, Resident)
+        .values(chat_id=chat_id, language=language)
+        .on_conflict_do_nothing(index_elements=["chat_id"])
+    )
+    resident = await session.get(Resident, chat_id, populate_existing=True)
+    assert resident is not None
+    return resident
+
+
+async def set_language(session: AsyncSession, *, chat_id: int, language: str) -> None:
+    """Change the language a resident reads."""
+    await session.execute(
+        update(Resident).where(Resident.chat_id == chat_id).values(language=language)  # type: ignore[arg-type]
+    )
+
+
+async def set_preferences(session: AsyncSession, *, chat_id: int, prefs: Preferences) -> None:
+    """Store a resident's kinds, minimum severity and quiet hours."""
+    await session.execute(
+        update(Resident)
+        .where(Resident.chat_id == chat_id)  # type: ignore[arg-type]
+        .values(
+            kinds_mask=prefs.kinds_mask,
+            min_severity=int(prefs.min_severity),
+            quiet_start=prefs.quiet.start if prefs.quiet else None,
+            quiet_end=prefs.quiet.end if prefs.quiet else None,
+        )
+    )
+
+
+def preferences_of(resident: Resident) -> Preferences:
+    """The domain view of a stored resident's filters."""
+    quiet = (
+        QuietHours(resident.quiet_start, resident.quiet_end)
+        if resident.quiet_start is not None and resident.quiet_end is not None
+        else None
+    )
+    return Preferences(resident.kinds_mask, Severity(resident.min_severity), quiet)
+
+
+async def subscribe(session: AsyncSession, *, chat_id: int, districts: Iterable[str]) -> list[str]:
+    """Add districts to a resident's list; returns those that were not there before."""
+    wanted = list(dict.fromkeys(districts))
+    if not wanted:
+        return []
+    existing = set(await list_subscriptions(session, chat_id=chat_id))
+    added = [d for d in wanted if d not in existing]
+    if added:
+        await session.execute(
+            _insert(session, Subscription)
+            .values([{"chat_id": chat_id, "district": d} for d in added])
+            .on_conflict_do_nothing(index_elements=["chat_id", "district"])
+        )
+    return added
+
+
+async def unsubscribe(
+    session: AsyncSession, *, chat_id: int, districts: Iterable[str]
+) -> list[str]:
+    """Remove districts from a resident's list; returns those that were there."""
+    wanted = list(dict.fromkeys(districts))
+    existing = set(await list_subscriptions(session, chat_id=chat_id))
+    removed = [d for d in wanted if d in existing]
+    if removed:
+        await session.execute(
+            delete(Subscription).where(
+                Subscription.chat_id == chat_id,  # type: ignore[arg-type]
+                Subscription.district.in_(removed),  # type: ignore[attr-defined]
+            )
+        )
+    return removed
+
+
+async def list_subscriptions(session: AsyncSession, *, chat_id: int) -> list[str]:
+    """The district slugs a resident follows, alphabetically."""
+    rows = await session.execute(
+        select(Subscription.district)
+        .where(Subscription.chat_id == chat_id)  # type: ignore[arg-type]
+        .order_by(Subscription.district)
+    )
+    return list(rows.scalars())
+
+
+async def delete_resident(session: AsyncSession, *, chat_id: int) -> bool:
+    """Erase everything stored about a chat; returns whether there was anything."""
+    await session.execute(
+        delete(Subscription).where(Subscription.chat_id == chat_id)  # type: ignore[arg-type]
+    )
+    result = await session.execute(
+        delete(Resident).where(Resident.chat_id == chat_id)  # type: ignore[arg-type]
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def count_subscribers_by_district(session: AsyncSession) -> dict[str, int]:
+    """How many active residents follow each district: counts only, never who."""
+    rows = await session.execute(
+        select(Subscription.district, func.count())
+        .join(Resident, Resident.chat_id == Subscription.chat_id)  # type: ignore[arg-type]
+        .where(Resident.active.is_(True))  # type: ignore[attr-defined]
+        .group_by(Subscription.district)
+    )
+    return {district: count for district, count in rows.tuples()}

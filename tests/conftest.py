@@ -1,0 +1,112 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL), the fake
+Bot API server, and the real Application running against it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import build_application, build_services
+from bot.context import KhabardarApp, Services
+from bot.runtime import running
+from bot.settings import Settings
+from faketg import DEFAULT_TOKEN, FakeTelegram
+from faketg.user import FakeUser
+from storage.db import Database
+from storage.migrate import migrate
+
+ADMIN_ID = 900001
+_schema_ready: set[str] = set()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """TEST_DATABASE_URL when set (CI sets PostgreSQL), else a SQLite file for this run."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return Settings(database_url=url).database_url
+    path: Path = tmp_path_factory.mktemp("db") / "khabardar-test.db"
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated, empty database; the schema is rebuilt once per run, rows cleared per test."""
+    db = Database(database_url)
+    if database_url not in _schema_ready:
+        await _rebuild_schema(db)
+        _schema_ready.add(database_url)
+    else:
+        await _clear_rows(db)
+    yield db
+    await db.dispose()
+
+
+async def _rebuild_schema(db: Database) -> None:
+    async with db.engine.begin() as conn:
+        if db.is_sqlite:
+            tables = await conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+            for (name,) in tables.all():
+                await conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
+        else:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    await migrate(db)
+
+
+async def _clear_rows(db: Database) -> None:
+    from sqlmodel import SQLModel
+
+    async with db.transaction() as session:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            await session.execute(table.delete())
+
+
+@pytest.fixture
+def settings(database_url: str) -> Callable[..., Settings]:
+    """Build test settings; keyword arguments override."""
+
+    def make(**overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "telegram_bot_token": DEFAULT_TOKEN,
+            "database_url": database_url,
+            "admin_ids": frozenset({ADMIN_ID}),
+            "default_language": "en",
+        }
+        values.update(overrides)
+        return Settings(**values)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API server."""
+    async with FakeTelegram(strict_html=True) as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(
+    fake: FakeTelegram, database: Database, settings: Callable[..., Settings]
+) -> AsyncIterator[KhabardarApp]:
+    """The real Application, long-polling the fake server, on the test database."""
+    config = settings(telegram_api_base_url=fake.base_url)
+    services: Services = build_services(config)
+    app = build_application(config, services)
+    async with running(app, poll_timeout=5):
+        yield app
+
+
+@pytest.fixture
+def user(fake: FakeTelegram, bot: KhabardarApp) -> Callable[..., FakeUser]:
+    """Make residents: user(chat_id, language_code='en')."""
+
+    def make(chat_id: int = 1001, *, language_code: str = "en") -> FakeUser:
+        return FakeUser(fake, chat_id, language_code=language_code)
+
+    return make
