@@ -1,0 +1,84 @@
+"""Run the fake standalone.
+
+python -m faketg --port 8081 [--rate 30] [--fail-rate 0.1 --latency-ms 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from faketg.fake import DEFAULT_TOKEN, FakeTelegram
+from faketg.faults import Faults
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    p = argparse.ArgumentParser(prog="python -m faketg", description="Fake Telegram Bot API server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081, help="0 picks a free port")
+    p.add_argument("--token", default=DEFAULT_TOKEN)
+    p.add_argument(
+        "--rate", type=float, default=None, help="global send cap, messages/s (429 above)"
+    )
+    p.add_argument(
+        "--per-chat-rate", type=float, default=None, help="per-chat send cap, messages/s"
+    )
+    p.add_argument("--retry-after", type=int, default=None, help="fixed retry_after for 429s")
+    p.add_argument("--fail-rate", type=float, default=0.0, help="share of requests answered 5xx")
+    p.add_argument(
+        "--fail-after-delivery",
+        type=float,
+        default=0.0,
+        help="share of those 5xx sent after delivery",
+    )
+    p.add_argument("--latency-ms", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--strict-html", action="store_true", help="also reject a bare '&'")
+    p.add_argument("--http", default="auto", choices=["auto", "h11", "httptools"])
+    p.add_argument("--quiet", action="store_true", help="don't print the transcript")
+    return p.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Serve until SIGINT/SIGTERM."""
+    faults = Faults(
+        rate_limit=args.rate,
+        per_chat_rate=args.per_chat_rate,
+        retry_after=args.retry_after,
+        fail_rate=args.fail_rate,
+        fail_after_delivery=args.fail_after_delivery,
+        latency_ms=args.latency_ms,
+        seed=args.seed,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    fake = FakeTelegram(
+        args.token,
+        host=args.host,
+        port=args.port,
+        faults=faults,
+        strict_html=args.strict_html,
+        http=args.http,
+    )
+    async with fake:
+        if not args.quiet:
+            fake.on_event(
+                lambda e: print(f"[{e.kind}] chat={e.chat_id}: {e.text[:200]}", flush=True)
+            )
+        print(f"faketg listening: base_url={fake.base_url} token={fake.token}", flush=True)
+        await stop.wait()
+        print(f"faketg stats: {fake.stats.to_json()}", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    """Entry point."""
+    asyncio.run(serve(parse_args()))
+
+
+if __name__ == "__main__":
+    main()

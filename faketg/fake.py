@@ -1,0 +1,288 @@
+"""``FakeTelegram``: the fake Bot API server and the API tests drive it with."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from faketg.api import BotApi, scope_key
+from faketg.control import control_routes
+from faketg.faults import Faults, FloodControl, Stats
+from faketg.messaging import Context
+from faketg.models import CallbackAnswer, FakeEvent, Mark, SentMessage
+from faketg.server import UvicornRunner, build_app
+from faketg.state import FakeState
+
+DEFAULT_TOKEN = "123456789:AAFakeTelegramTokenForTests_0123456789"  # noqa: S105 - not a secret
+Predicate = Callable[[SentMessage], bool]
+
+
+class FakeTelegram:
+    """A fake api.telegram.org for one bot token, served on 127.0.0.1.
+
+    Use ``async with FakeTelegram() as fake:`` and point PTB at ``fake.base_url``.
+    Everything runs on the caller's event loop; no method here blocks.
+    """
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        bot_name: str = "Khabardar Test Bot",
+        bot_username: str = "khabardar_test_bot",
+        strict_html: bool = False,
+        callback_query_ttl: float = 15.0,
+        faults: Faults | None = None,
+        http: str = "auto",
+    ) -> None:
+        self.token = token
+        self.host = host
+        self.bot_id = int(token.split(":", 1)[0])
+        bot_user = {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": bot_name,
+            "username": bot_username,
+        }
+        self.state = FakeState(bot_user, callback_query_ttl)
+        self.faults = faults or Faults()
+        self.stats = Stats()
+        self._ctx = Context(self.state, self.faults, FloodControl(), self.stats, strict_html)
+        self.api = BotApi(self._ctx)
+        self.app = build_app(token, self.api, control_routes(self))
+        self._runner = UvicornRunner(self.app, host, port, http)
+
+    # --- lifecycle ---------------------------------------------------------
+    async def start(self) -> FakeTelegram:
+        """Start serving; ``port`` is known afterwards."""
+        await self._runner.start()
+        self.state.closing = False
+        return self
+
+    async def stop(self) -> None:
+        """Release long polls at once, then shut uvicorn down."""
+        self.state.closing = True
+        self.state.updates_signal.notify()
+        await self._runner.stop()
+
+    async def __aenter__(self) -> FakeTelegram:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port."""
+        return self._runner.port
+
+    @property
+    def url(self) -> str:
+        """``http://host:port`` (the control API lives under ``/_fake``)."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """For ``ApplicationBuilder().base_url(...)``: PTB appends ``<token>/<method>``."""
+        return f"{self.url}/bot"
+
+    # --- what users do -----------------------------------------------------
+    def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        language_code: str | None = "en",
+        first_name: str = "Test",
+        username: str | None = None,
+    ) -> int:
+        """A user sends ``text`` (commands get a bot_command entity); returns the update_id."""
+        user = self.state.user(
+            user_id or _default_user(chat_id), first_name, language_code, username
+        )
+        return self.state.user_message(chat_id, text, user)
+
+    def press_button(
+        self,
+        chat_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        user_id: int | None = None,
+        language_code: str | None = "en",
+        first_name: str = "Test",
+    ) -> str:
+        """A user taps an inline button (it need not exist any more); returns the query id."""
+        user = self.state.user(user_id or _default_user(chat_id), first_name, language_code, None)
+        return self.state.callback_query(chat_id, message_id, callback_data, user)
+
+    def click(self, message: SentMessage, label: str, *, user_id: int | None = None) -> str:
+        """Press the button labelled ``label`` on ``message``; returns the query id."""
+        button = message.button(label)
+        if button.callback_data is None:
+            raise AssertionError(
+                f"button {button.text!r} has no callback_data (url={button.url!r})"
+            )
+        return self.press_button(
+            message.chat_id, message.message_id, button.callback_data, user_id=user_id
+        )
+
+    def send_update(self, update: dict[str, Any]) -> int:
+        """Enqueue a raw Update (any update_id in it is replaced); returns the update_id."""
+        body = {k: v for k, v in update.items() if k != "update_id"}
+        update_id = self.state.enqueue(body)
+        self.state.emit(FakeEvent("update", None, "", update=body))
+        return update_id
+
+    # --- what the bot did --------------------------------------------------
+    def messages(self, chat_id: int) -> list[SentMessage]:
+        """The bot's messages in this chat, oldest first (deleted ones included, flagged)."""
+        chat = self.state.chats.get(chat_id)
+        return list(chat.messages) if chat else []
+
+    def last(self, chat_id: int) -> SentMessage:
+        """The bot's newest message in this chat (AssertionError if there is none)."""
+        msgs = self.messages(chat_id)
+        if not msgs:
+            raise AssertionError(f"the bot sent nothing to chat {chat_id}")
+        return msgs[-1]
+
+    @property
+    def callback_answers(self) -> dict[str, CallbackAnswer]:
+        """answerCallbackQuery calls by query id."""
+        return self.state.callback_answers
+
+    def commands(
+        self, scope: str | dict[str, Any] = "default", language_code: str = ""
+    ) -> list[tuple[str, str]]:
+        """The commands set for a scope: "default", "all_private_chats", {"type": "chat", ...}."""
+        key = scope_key({"type": scope} if isinstance(scope, str) else scope)
+        return [
+            (c["command"], c["description"])
+            for c in self.state.commands.get((key, language_code), [])
+        ]
+
+    def on_event(self, callback: Callable[[FakeEvent], None]) -> Callable[[], None]:
+        """Call ``callback`` for every user update and bot message/edit; returns an unsubscriber."""
+        self.state.listeners.append(callback)
+        return lambda: self.state.listeners.remove(callback)
+
+    def reset(self) -> None:
+        """Forget chats, updates, answers, commands and counters (faults stay)."""
+        st = self.state
+        st.chats.clear()
+        st.chat_info.clear()
+        st.updates.clear()
+        st.queries.clear()
+        st.callback_answers.clear()
+        st.commands.clear()
+        st.recent_errors.clear()
+        self.stats.reset()
+        self._ctx.flood = FloodControl()
+        st.touch()
+
+    # --- waiting without sleeps ----------------------------------------------
+    def mark(self, chat_id: int | None = None) -> Mark:
+        """Remember "now"; ``wait_for_message(chat, after=mark)`` then ignores older activity."""
+        return Mark(self.state.seq, chat_id)
+
+    async def wait_for_message(
+        self,
+        chat_id: int,
+        predicate: Predicate | str | None = None,
+        *,
+        after: Mark | int | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a test-facing deadline, by design
+    ) -> SentMessage:
+        """The first bot message sent *or edited* in ``chat_id`` that matches.
+
+        ``predicate`` is a callable or a substring of ``plain``. ``after`` is a Mark
+        (only sends/edits after it count) or an int N (only the chat's messages
+        from index N on, e.g. ``len(fake.messages(chat))`` taken earlier).
+        Deleted messages never match. Raises AssertionError listing the chat on timeout.
+        """
+        check = _as_predicate(predicate)
+        after_seq = after.seq if isinstance(after, Mark) else 0
+        after_index = after if isinstance(after, int) else 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found = self.state.find(chat_id, check, after_seq, after_index)
+            if found is not None:
+                return found
+            if loop.time() >= deadline:
+                raise AssertionError(self._timeout_report(chat_id, predicate, after, timeout))
+            await self.state.changed.wait(deadline - loop.time())
+
+    async def wait_for_callback_answer(
+        self,
+        query_id: str,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> CallbackAnswer:
+        """Wait until the bot answers this callback query."""
+        await self.wait_until(
+            lambda: query_id in self.state.callback_answers,
+            timeout,
+            f"callback query {query_id} was not answered",
+        )
+        return self.state.callback_answers[query_id]
+
+    async def wait_until(
+        self,
+        condition: Callable[[], object],
+        timeout: float = 5.0,  # noqa: ASYNC109
+        message: str = "",
+    ) -> None:
+        """Wait until ``condition()`` is truthy; re-checked after every request and update."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            if loop.time() >= deadline:
+                errors = self._errors_text(None)
+                raise AssertionError(f"{message or 'condition not met'} within {timeout}s{errors}")
+            await self.state.changed.wait(deadline - loop.time())
+
+    def _timeout_report(
+        self, chat_id: int, predicate: object, after: object, timeout: float
+    ) -> str:
+        lines = [
+            f"no bot message in chat {chat_id} matching {predicate!r} (after={after!r})"
+            f" within {timeout}s."
+        ]
+        msgs = self.messages(chat_id)
+        lines.append(
+            f"The chat has {len(msgs)} bot message(s):"
+            if msgs
+            else "The bot sent nothing to this chat."
+        )
+        lines += [f"  {m.describe()}" for m in msgs[-20:]]
+        return "\n".join(lines) + self._errors_text(chat_id)
+
+    def _errors_text(self, chat_id: int | None) -> str:
+        errors = [e for e in self.state.recent_errors if chat_id is None or e[1] in (chat_id, None)]
+        if not errors:
+            return ""
+        return "\nRecent API errors returned to the bot:\n" + "\n".join(
+            f"  {method} chat={chat}: {text}" for method, chat, text in errors[-10:]
+        )
+
+
+def _default_user(chat_id: int) -> int:
+    return chat_id if chat_id > 0 else 1000
+
+
+def _as_predicate(predicate: Predicate | str | None) -> Predicate | None:
+    if isinstance(predicate, str):
+        needle = predicate
+        return lambda m: needle in m.plain
+    return predicate

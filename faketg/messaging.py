@@ -1,0 +1,268 @@
+"""Bot API methods that send, edit or delete messages in a chat."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from faketg.errors import NOT_MODIFIED, bad_request
+from faketg.faults import Faults, FloodControl, Stats
+from faketg.models import FakeEvent, SentMessage
+from faketg.params import Params, image_size
+from faketg.state import FakeState
+from faketg.validate import parse_markup, parse_text, same_markup
+
+CHAT_ACTIONS = frozenset(
+    [
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    ]
+)
+
+
+@dataclass(slots=True)
+class Context:
+    """What every method handler needs."""
+
+    state: FakeState
+    faults: Faults
+    flood: FloodControl
+    stats: Stats
+    strict_html: bool
+
+
+def resolve_chat(ctx: Context, p: Params, *, sending: bool) -> int:
+    """chat_id -> int, applying the chat faults (blocked, not found, migrated...)."""
+    raw = p.get_str("chat_id").strip()
+    if not raw:
+        raise bad_request("chat_id is empty")
+    if raw.startswith("@"):
+        name = raw[1:].lower()
+        found = [
+            cid for cid, c in ctx.state.chat_info.items() if c.get("username", "").lower() == name
+        ]
+        if not found:
+            raise bad_request("chat not found")
+        chat_id = found[0]
+    else:
+        try:
+            chat_id = int(raw)
+        except ValueError:
+            raise bad_request("chat not found") from None
+    if chat_id == 0:
+        raise bad_request("chat not found")
+    ctx.faults.check_chat(chat_id, sending=sending)
+    return chat_id
+
+
+def _deliver(ctx: Context, msg: SentMessage) -> dict[str, Any]:
+    """Flood check, store, count; returns the Message JSON."""
+    now = time.monotonic()
+    ctx.flood.check(ctx.faults, msg.chat_id, now)
+    ctx.state.add_bot_message(msg)
+    ctx.flood.record(msg.chat_id, now)
+    ctx.stats.messages_sent += 1
+    ctx.stats.messages_per_chat[msg.chat_id] += 1
+    return ctx.state.render(msg)
+
+
+def send_message(ctx: Context, p: Params) -> dict[str, Any]:
+    """sendMessage."""
+    chat_id = resolve_chat(ctx, p, sending=True)
+    raw = p.get_str("text")
+    if not raw:
+        raise bad_request("Message text is empty")
+    entities = p.get_json("entities", "entities")
+    text = parse_text(
+        raw, p.get_str("parse_mode"), entities, caption=False, strict_html=ctx.strict_html
+    )
+    markup, buttons = parse_markup(p)
+    msg = SentMessage(
+        0,
+        chat_id,
+        raw,
+        text.html,
+        text.plain,
+        text.parse_mode,
+        buttons,
+        text.entities,
+        int(time.time()),
+        markup,
+    )
+    return _deliver(ctx, msg)
+
+
+def send_photo(ctx: Context, p: Params) -> dict[str, Any]:
+    """sendPhoto: upload (multipart), a file_id we issued, or an http(s) URL."""
+    chat_id = resolve_chat(ctx, p, sending=True)
+    ref = p.get_str("photo")
+    upload = p.files.get(ref[9:] if ref.startswith("attach://") else "photo")
+    data: bytes | None = None
+    file_id = None
+    if upload is not None:
+        data = upload.data
+    elif ref in ctx.state.files:
+        data, file_id = ctx.state.files[ref], ref
+    elif ref.startswith(("http://", "https://")):
+        file_id = f"AgACAgUrl{abs(hash(ref)) % 10**12:012d}"
+    elif ref:
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    else:
+        raise bad_request("There is no photo in the request")
+    if data is not None:
+        size = image_size(data)
+        if size is None:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        width, height = size
+        if width + height > 10_000 or max(width, height) > 20 * max(min(width, height), 1):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        if file_id is None:
+            file_id = f"AgACAgUAAx{len(ctx.state.files) + 1:010d}{len(data):08d}"
+            ctx.state.files[file_id] = data
+    raw = p.get_str("caption")
+    text = parse_text(
+        raw,
+        p.get_str("parse_mode"),
+        p.get_json("caption_entities", "caption entities"),
+        caption=True,
+        strict_html=ctx.strict_html,
+    )
+    markup, buttons = parse_markup(p)
+    msg = SentMessage(
+        0,
+        chat_id,
+        raw,
+        text.html,
+        text.plain,
+        text.parse_mode,
+        buttons,
+        text.entities,
+        int(time.time()),
+        markup,
+        photo=data,
+        photo_file_id=file_id,
+    )
+    return _deliver(ctx, msg)
+
+
+def _target(ctx: Context, p: Params, verb: str) -> SentMessage:
+    if p.has("inline_message_id"):
+        raise bad_request("MESSAGE_ID_INVALID")  # inline messages are not simulated
+    chat_id = resolve_chat(ctx, p, sending=True)
+    message_id = p.get_int("message_id")
+    if message_id <= 0:
+        raise bad_request("message identifier is not specified")
+    chat = ctx.state.chat(chat_id)
+    msg = chat.by_id(message_id)
+    if msg is None or msg.deleted:
+        if message_id in chat.user_messages and verb == "edit":
+            raise bad_request("Message can't be edited")
+        raise bad_request(f"Message to {verb} not found")
+    return msg
+
+
+def _apply_edit(ctx: Context, msg: SentMessage, **changes: Any) -> dict[str, Any]:
+    msg.edits.append(msg.snapshot())
+    for name, value in changes.items():
+        setattr(msg, name, value)
+    msg.edit_date = int(time.time())
+    ctx.state.record_edit(msg)
+    ctx.stats.edits += 1
+    return ctx.state.render(msg)
+
+
+def edit_message_text(ctx: Context, p: Params) -> dict[str, Any]:
+    """editMessageText; like Telegram, omitting reply_markup removes the keyboard."""
+    msg = _target(ctx, p, "edit")
+    if msg.photo is not None or msg.photo_file_id is not None:
+        raise bad_request("There is no text in the message to edit")
+    raw = p.get_str("text")
+    if not raw:
+        raise bad_request("Message text is empty")
+    entities = p.get_json("entities", "entities")
+    text = parse_text(
+        raw, p.get_str("parse_mode"), entities, caption=False, strict_html=ctx.strict_html
+    )
+    markup, buttons = parse_markup(p)
+    if (
+        text.plain == msg.plain
+        and text.entities == msg.entities
+        and same_markup(markup, msg.reply_markup)
+    ):
+        raise bad_request(NOT_MODIFIED)
+    return _apply_edit(
+        ctx,
+        msg,
+        text=raw,
+        html=text.html,
+        plain=text.plain,
+        entities=text.entities,
+        parse_mode=text.parse_mode,
+        reply_markup=markup,
+        buttons=buttons,
+    )
+
+
+def edit_message_reply_markup(ctx: Context, p: Params) -> dict[str, Any]:
+    """editMessageReplyMarkup (no reply_markup = remove the keyboard)."""
+    msg = _target(ctx, p, "edit")
+    markup, buttons = parse_markup(p)
+    if same_markup(markup, msg.reply_markup):
+        raise bad_request(NOT_MODIFIED)
+    return _apply_edit(ctx, msg, reply_markup=markup, buttons=buttons)
+
+
+def delete_message(ctx: Context, p: Params) -> bool:
+    """deleteMessage: bot messages, or the user's own messages in the chat."""
+    chat_id = resolve_chat(ctx, p, sending=False)
+    message_id = p.get_int("message_id")
+    chat = ctx.state.chat(chat_id)
+    if chat.user_messages.pop(message_id, None) is not None:
+        return True
+    msg = chat.by_id(message_id)
+    if msg is None or msg.deleted:
+        raise bad_request("Message to delete not found")
+    msg.deleted = True
+    msg.seq = ctx.state.touch()
+    ctx.stats.deletes += 1
+    ctx.state.emit(FakeEvent("bot_delete", chat_id, msg.plain, message=msg))
+    return True
+
+
+def send_chat_action(ctx: Context, p: Params) -> bool:
+    """sendChatAction: validated, otherwise a no-op."""
+    resolve_chat(ctx, p, sending=True)
+    if p.get_str("action") not in CHAT_ACTIONS:
+        raise bad_request("Wrong parameter action in request")
+    return True
+
+
+def get_chat(ctx: Context, p: Params) -> dict[str, Any]:
+    """getChat: a ChatFullInfo with the fields PTB requires."""
+    chat_id = resolve_chat(ctx, p, sending=False)
+    gifts = dict.fromkeys(
+        (
+            "unlimited_gifts",
+            "limited_gifts",
+            "unique_gifts",
+            "premium_subscription",
+            "gifts_from_channels",
+        ),
+        False,
+    )
+    return {
+        **ctx.state.chat_object(chat_id),
+        "accent_color_id": abs(chat_id) % 7,
+        "max_reaction_count": 11,
+        "accepted_gift_types": gifts,
+    }
