@@ -1,0 +1,367 @@
+"""Read and check a gazetteer directory (region.csv, districts.csv, towns.csv, ...)."""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from domain.gazetteer.model import (
+    CoordSource,
+    District,
+    Division,
+    GazetteerError,
+    Region,
+    Route,
+    RouteKind,
+    Town,
+)
+from domain.gazetteer.text import CODE_CHARS, compact, split_names, words
+
+REGION_FILE = "region.csv"
+DIVISIONS_FILE = "divisions.csv"  # optional: without it divisions have only their plain name
+DISTRICTS_FILE = "districts.csv"
+TOWNS_FILE = "towns.csv"
+ROUTES_FILE = "routes.csv"
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_LANG = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
+_REGION_KEYS = frozenset({"name", "country", "languages", "bbox", "filler_words"})
+_NOTES = "notes"  # a free-text column any file may have; the loader ignores it
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerData:
+    """Everything read from a gazetteer directory, checked and cross-referenced."""
+
+    region: Region
+    divisions: tuple[Division, ...]
+    districts: tuple[District, ...]
+    towns: tuple[Town, ...]
+    routes: tuple[Route, ...]
+
+
+@dataclass(slots=True)
+class _Row:
+    """One data row of a CSV file, with where it came from for error messages."""
+
+    path: Path
+    line: int
+    cells: dict[str, str]
+
+    def error(self, message: str) -> GazetteerError:
+        """An error pointing at this row."""
+        return GazetteerError(self.path, self.line, message)
+
+    def get(self, column: str) -> str:
+        """A cell, stripped; blank when the column is absent."""
+        return self.cells.get(column, "").strip()
+
+    def required(self, column: str) -> str:
+        """A cell that must not be blank."""
+        value = self.get(column)
+        if not value:
+            raise self.error(f"column '{column}' is empty")
+        return value
+
+    def names(self, languages: tuple[str, ...]) -> Mapping[str, str]:
+        """The name in the base language and every other language that has one."""
+        found = {languages[0]: self.required("name")}
+        for lang in languages[1:]:
+            value = self.get(f"name_{lang}")
+            if value:
+                check_name(self, value)
+                found[lang] = value
+        return MappingProxyType(found)
+
+    def aliases(self) -> tuple[str, ...]:
+        """The |-separated aliases, blanks and repeats dropped."""
+        found = dict.fromkeys(a.strip() for a in self.get("aliases").split("|"))
+        found.pop("", None)
+        for alias in found:
+            check_name(self, alias)
+        return tuple(found)
+
+
+def check_name(row: _Row, name: str) -> None:
+    """Reject names the resolver could never match, or would split into several."""
+    if CODE_CHARS.intersection(name):
+        raise row.error(f"name {name!r} contains one of {''.join(sorted(CODE_CHARS))}")
+    if len([part for part in split_names(name) if part.strip()]) != 1:
+        raise row.error(f"name {name!r} contains a list separator (, ; / & 'and')")
+    if not words(name):
+        raise row.error(f"name {name!r} has no letters or digits")
+
+
+def _read(
+    path: Path,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    languages: tuple[str, ...] | None = None,
+    need_languages: bool = False,
+) -> Iterator[_Row]:
+    """Rows of a CSV file with its header checked; `name_<lang>` columns for other languages."""
+    if not path.is_file():
+        raise GazetteerError(path, None, "file is missing")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(path, None, f"not UTF-8 ({exc.reason})") from None
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        header = [column.strip() for column in next(reader)]
+    except StopIteration:
+        raise GazetteerError(path, 1, "file is empty; expected a header row") from None
+    except csv.Error as exc:
+        raise GazetteerError(path, 1, f"bad CSV: {exc}") from None
+    _check_header(path, header, required, optional, languages, need_languages)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise GazetteerError(path, reader.line_num, f"bad CSV: {exc}") from None
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise GazetteerError(
+                path, reader.line_num, f"{len(cells)} fields, the header has {len(header)}"
+            )
+        yield _Row(path, reader.line_num, dict(zip(header, cells, strict=True)))
+
+
+def _check_header(
+    path: Path,
+    header: list[str],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    languages: tuple[str, ...] | None,
+    need_languages: bool,
+) -> None:
+    duplicated = sorted({column for column in header if header.count(column) > 1})
+    if duplicated:
+        raise GazetteerError(path, 1, f"repeated column(s): {', '.join(duplicated)}")
+    missing = [column for column in required if column not in header]
+    if languages is not None and need_languages:
+        missing += [f"name_{lang}" for lang in languages[1:] if f"name_{lang}" not in header]
+    if missing:
+        raise GazetteerError(path, 1, f"missing column(s): {', '.join(missing)}")
+    known = {*required, *optional, _NOTES}
+    if languages is not None:
+        known |= {f"name_{lang}" for lang in languages[1:]}
+    unknown = [column for column in header if column not in known]
+    if unknown:
+        hint = ""
+        if any(column.startswith("name_") for column in unknown):
+            hint = "; list a new language in region.csv 'languages' first"
+        raise GazetteerError(path, 1, f"unknown column(s): {', '.join(unknown)}{hint}")
+
+
+def _bbox(row: _Row, text: str) -> tuple[float, float, float, float]:
+    try:
+        south, west, north, east = (float(part) for part in text.split("|"))
+    except ValueError:
+        raise row.error("'bbox' must be min_lat|min_lon|max_lat|max_lon") from None
+    if not (south < north and west < east):
+        raise row.error("'bbox' must be min_lat|min_lon|max_lat|max_lon, min below max")
+    return south, west, north, east
+
+
+def _read_region(directory: Path) -> Region:
+    path = directory / REGION_FILE
+    values: dict[str, str] = {}
+    bbox: tuple[float, float, float, float] | None = None
+    for row in _read(path, ("key", "value"), ()):
+        key = row.required("key")
+        if key not in _REGION_KEYS:
+            raise row.error(f"unknown key '{key}'; known: {', '.join(sorted(_REGION_KEYS))}")
+        if key in values:
+            raise row.error(f"key '{key}' is given twice")
+        values[key] = row.get("value")
+        if key == "languages":
+            languages = tuple(lang.strip() for lang in values[key].split("|"))
+            bad = [lang for lang in languages if not _LANG.fullmatch(lang)]
+            if bad or len(set(languages)) != len(languages):
+                raise row.error("'languages' must be distinct codes like en|ur|ps")
+        if key == "bbox" and values[key]:
+            bbox = _bbox(row, values[key])
+    for key in ("name", "languages"):
+        if not values.get(key):
+            raise GazetteerError(path, None, f"key '{key}' is missing or empty")
+    fillers = tuple(w.strip() for w in values.get("filler_words", "").split("|") if w.strip())
+    return Region(
+        name=values["name"],
+        country=values.get("country", ""),
+        languages=tuple(lang.strip() for lang in values["languages"].split("|")),
+        bbox=bbox,
+        filler_words=fillers,
+    )
+
+
+def _read_divisions(directory: Path, languages: tuple[str, ...]) -> list[tuple[Division, _Row]]:
+    path = directory / DIVISIONS_FILE
+    if not path.exists():
+        return []
+    found: list[tuple[Division, _Row]] = []
+    seen: dict[str, int] = {}
+    for row in _read(path, ("name",), ("aliases",), languages):
+        name = row.required("name")
+        check_name(row, name)
+        if name in seen:
+            raise row.error(f"division '{name}' is listed twice (first on line {seen[name]})")
+        seen[name] = row.line
+        found.append((Division(name, row.aliases(), row.names(languages)), row))
+    return found
+
+
+def _coordinate(row: _Row, column: str, limit: float) -> float:
+    text = row.required(column)
+    try:
+        value = float(text)
+    except ValueError:
+        raise row.error(f"'{column}' is not a number: {text!r}") from None
+    if not math.isfinite(value) or abs(value) > limit:
+        raise row.error(f"'{column}' {text} is out of range ±{limit:g}")
+    return value
+
+
+def _read_districts(
+    directory: Path, region: Region, divisions: list[tuple[Division, _Row]]
+) -> list[District]:
+    path = directory / DISTRICTS_FILE
+    listed = {division.name for division, _ in divisions}
+    found: list[District] = []
+    slugs: dict[str, int] = {}
+    keys: dict[str, tuple[str, int]] = {}  # compact name key -> (slug, line)
+    columns = ("slug", "name", "division", "hq", "lat", "lon", "coords")
+    for row in _read(path, columns, ("aliases", "pcode"), region.languages, True):
+        slug = row.required("slug")
+        if not _SLUG.fullmatch(slug):
+            raise row.error(f"slug {slug!r} must be lower-case letters, digits and hyphens")
+        if slug in slugs:
+            raise row.error(f"duplicate slug '{slug}' (first on line {slugs[slug]})")
+        slugs[slug] = row.line
+        division = row.required("division")
+        if listed and division not in listed:
+            raise row.error(f"division '{division}' is not in {DIVISIONS_FILE}")
+        lat = _coordinate(row, "lat", 90)
+        lon = _coordinate(row, "lon", 180)
+        box = region.bbox
+        if box is not None and not (box[0] <= lat <= box[2] and box[1] <= lon <= box[3]):
+            raise row.error(f"{lat}, {lon} is outside the region's bbox (lat/lon swapped?)")
+        try:
+            coords = CoordSource(row.required("coords"))
+        except ValueError:
+            choices = "|".join(source.value for source in CoordSource)
+            raise row.error(f"'coords' must be one of {choices}") from None
+        names = row.names(region.languages)
+        check_name(row, names[region.base_language])
+        aliases = row.aliases()
+        district = District(
+            slug=slug,
+            name=names[region.base_language],
+            division=division,
+            hq=row.required("hq"),
+            lat=lat,
+            lon=lon,
+            coords=coords,
+            names=names,
+            aliases=aliases,
+            pcode=row.get("pcode") or None,
+        )
+        # Two districts sharing a spelling could never be told apart: refuse the file.
+        for label in (slug, *names.values(), *aliases):
+            key = compact(words(label))
+            owner = keys.setdefault(key, (slug, row.line))
+            if owner[0] != slug:
+                raise row.error(
+                    f"{label!r} is also a name of district '{owner[0]}' (line {owner[1]})"
+                )
+        found.append(district)
+    if not found:
+        raise GazetteerError(path, None, "no districts")
+    used = {district.division for district in found}
+    for listed_division, row in divisions:
+        if listed_division.name not in used:
+            raise row.error(
+                f"division '{listed_division.name}' has no district in {DISTRICTS_FILE}"
+            )
+    return found
+
+
+def _district_slugs(row: _Row, text: str, known: Mapping[str, District]) -> tuple[str, ...]:
+    slugs = tuple(part.strip() for part in text.split("|"))
+    for slug in slugs:
+        if slug not in known:
+            raise row.error(f"unknown district '{slug}'")
+    if len(set(slugs)) != len(slugs):
+        raise row.error("a district is listed twice")
+    return slugs
+
+
+def _read_towns(directory: Path, region: Region, known: Mapping[str, District]) -> list[Town]:
+    path = directory / TOWNS_FILE
+    found: list[Town] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in _read(path, ("name", "district"), ("aliases",), region.languages):
+        names = row.names(region.languages)
+        name = names[region.base_language]
+        check_name(row, name)
+        district = row.required("district")
+        if district not in known:
+            raise row.error(f"unknown district '{district}'")
+        if (name, district) in seen:
+            raise row.error(
+                f"town '{name}' in '{district}' is listed twice (first on line "
+                f"{seen[name, district]})"
+            )
+        seen[name, district] = row.line
+        found.append(Town(name, district, row.aliases(), names))
+    return found
+
+
+def _read_routes(directory: Path, region: Region, known: Mapping[str, District]) -> list[Route]:
+    path = directory / ROUTES_FILE
+    found: list[Route] = []
+    codes: dict[str, int] = {}
+    for row in _read(path, ("code", "name", "kind", "districts"), ("aliases",), region.languages):
+        code = row.required("code")
+        key = compact(words(code))
+        if not key:
+            raise row.error(f"code {code!r} has no letters or digits")
+        if key in codes:
+            raise row.error(f"duplicate route code '{code}' (first on line {codes[key]})")
+        codes[key] = row.line
+        try:
+            kind = RouteKind(row.required("kind"))
+        except ValueError:
+            raise row.error("'kind' must be one of road|rail") from None
+        names = row.names(region.languages)
+        districts = _district_slugs(row, row.required("districts"), known)
+        found.append(
+            Route(code, names[region.base_language], kind, districts, row.aliases(), names)
+        )
+    return found
+
+
+def load_directory(directory: Path) -> GazetteerData:
+    """Read a gazetteer directory; GazetteerError names the file and line of any problem."""
+    if not directory.is_dir():
+        raise GazetteerError(directory, None, "not a directory")
+    region = _read_region(directory)
+    division_rows = _read_divisions(directory, region.languages)
+    districts = _read_districts(directory, region, division_rows)
+    known = {district.slug: district for district in districts}
+    towns = _read_towns(directory, region, known)
+    routes = _read_routes(directory, region, known)
+    if division_rows:
+        divisions = tuple(division for division, _ in division_rows)
+    else:
+        order = dict.fromkeys(district.division for district in districts)
+        divisions = tuple(Division(name) for name in order)
+    return GazetteerData(region, divisions, tuple(districts), tuple(towns), tuple(routes))
