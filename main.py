@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
+
+# python-telegram-bot 22 reports durations (RetryAfter.retry_after…) as timedeltas when asked to;
+# the int form is deprecated and warns. Opt in before telegram is imported anywhere.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -19,6 +24,7 @@ def configure_logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -26,8 +32,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="main.py", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="run a scripted conversation against the built-in fake Telegram")
-    sub.add_parser("run", help="run the bot (long polling) against Telegram or TELEGRAM_API_BASE_URL")
+    sub.add_parser(
+        "run", help="run the bot (long polling) against Telegram or TELEGRAM_API_BASE_URL"
+    )
     sub.add_parser("migrate", help="apply database migrations and exit")
+    sub.add_parser(
+        "check", help="check configuration, database, schema and gazetteer (health check)"
+    )
     return parser.parse_args(argv)
 
 
@@ -63,6 +74,32 @@ def cmd_migrate(settings: Settings) -> int:
     return 0
 
 
+def cmd_check(settings: Settings) -> int:
+    """Exit 0 when the database answers, its schema is current and the gazetteer loads."""
+    from bot.app import build_services
+    from storage.health import schema_status
+
+    async def _check() -> str | None:
+        services = build_services(settings)
+        try:
+            revision, head = await schema_status(services.database)
+        finally:
+            await services.database.dispose()
+        if revision != head:
+            return f"database schema is at {revision}, code expects {head}: run `main.py migrate`"
+        return None
+
+    try:
+        problem = asyncio.run(_check())
+    except Exception as exc:  # a health check reports any failure as one line
+        problem = f"{type(exc).__name__}: {exc}"
+    if problem:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, load settings, dispatch."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -71,13 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    # The demo's transcript is the output; library chatter would drown it.
+    configure_logging("WARNING" if args.command == "demo" else settings.log_level)
     if args.command == "demo":
         from bot.demo import run_demo
 
         return asyncio.run(run_demo())
     if args.command == "migrate":
         return cmd_migrate(settings)
+    if args.command == "check":
+        return cmd_check(settings)
     return cmd_run(settings)
 
 

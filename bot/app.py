@@ -52,7 +52,7 @@ def build_application(settings: Settings, services: Services | None = None) -> K
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
-    app: KhabardarApp = builder.build()  # type: ignore[assignment]
+    app: KhabardarApp = builder.build()
     app.bot_data.attach(services or build_services(settings))
     # The one ordered list of handlers: specific audiences first, catch-alls last.
     residents.register(app)

@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        # Accept the URLs people paste (postgres://, postgresql://, sqlite:///) and pick async drivers.
+        # Accept the URLs people paste (postgres://, sqlite:///...) and pick the async drivers.
         for prefix, driver in (
             ("postgres://", "postgresql+asyncpg://"),
             ("postgresql://", "postgresql+asyncpg://"),

@@ -9,14 +9,14 @@ from markupsafe import Markup
 from bot.i18n import Translator
 from bot.keyboards import KIND_LABELS, LANGUAGE_NAMES, SEVERITY_LABELS
 from domain.gazetteer import District, Resolution, ResolutionKind
-from domain.places import MAX_PLACES_TEXT, PlacesReading
+from domain.places import MAX_PLACES, MAX_PLACES_TEXT, PlacesReading
 from domain.preferences import Preferences, kinds_from_mask
 
 
 def names(_: Translator, districts: Sequence[District]) -> str:
     """District names joined the way the language lists things, bold."""
     separator = _.plain(", ")
-    return Markup(separator).join(
+    return Markup(separator).join(  # noqa: S704 - the separator comes from the catalog
         Markup("<b>{}</b>").format(d.display_name(_.language)) for d in districts
     )
 
@@ -76,6 +76,11 @@ def places_reply(
             "for example: /subscribe Quetta, Pasni",
             limit=MAX_PLACES_TEXT,
         )
+    if reading.too_many:
+        return _(
+            "That is too many places at once. Please send at most {limit} names per message.",
+            limit=MAX_PLACES,
+        )
     lines: list[str] = []
     if added:
         lines.append(_("✅ Subscribed to {districts}.", districts=names(_, added)))
@@ -112,6 +117,8 @@ def explanation(_: Translator, resolution: Resolution) -> str:
             town=resolution.town.display_name(_.language),
             district=district,
         )
+    if resolution.kind is ResolutionKind.DISTRICT:
+        return _("ℹ️ “{place}” is {district} district.", place=resolution.query, district=district)
     return _("ℹ️ I took “{place}” to mean {district}.", place=resolution.query, district=district)
 
 
@@ -134,7 +141,7 @@ def my_subscriptions(_: Translator, followed: Sequence[District]) -> str:
     """The /mysubs list."""
     if not followed:
         return _("You follow no districts yet. Send /subscribe to choose some.")
-    lines = [_("<b>Your districts</b> ({count}):", count=len(followed))]
+    lines: list[str] = [_("<b>Your districts</b> ({count}):", count=len(followed))]
     lines.extend(f"• {name}" for name in (names(_, [d]) for d in followed))
     lines.append("")
     lines.append(_("Tap a button below to stop alerts for a district."))

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.gazetteer import District, Gazetteer, Resolution, ResolutionKind
+from domain.gazetteer import (
+    MAX_MESSAGE_CHARS,
+    MAX_NAMES,
+    District,
+    Gazetteer,
+    InputTooLong,
+    Resolution,
+    ResolutionKind,
+)
 
 # Longer than any honest list of places; anything beyond is refused before matching.
-MAX_PLACES_TEXT = 500
+MAX_PLACES_TEXT = MAX_MESSAGE_CHARS
+MAX_PLACES = MAX_NAMES
 
 
 @dataclass(frozen=True)
@@ -19,7 +28,8 @@ class PlacesReading:
     ambiguous: tuple[Resolution, ...] = ()
     suggestions: tuple[Resolution, ...] = ()
     unknown: tuple[str, ...] = ()
-    too_long: bool = False
+    too_long: bool = False  # over MAX_PLACES_TEXT characters
+    too_many: bool = False  # over MAX_PLACES names
 
     @property
     def needs_answer(self) -> bool:
@@ -36,7 +46,11 @@ def read_places(gazetteer: Gazetteer, text: str) -> PlacesReading:
     ambiguous: list[Resolution] = []
     suggestions: list[Resolution] = []
     unknown: list[str] = []
-    for resolution in gazetteer.resolve_many(text):
+    try:
+        resolutions = gazetteer.resolve_many(text)
+    except InputTooLong as exc:
+        return PlacesReading(too_many=exc.unit == "names", too_long=exc.unit != "names")
+    for resolution in resolutions:
         kind = resolution.kind
         if resolution.district is not None and kind in (
             ResolutionKind.DISTRICT,
@@ -44,7 +58,7 @@ def read_places(gazetteer: Gazetteer, text: str) -> PlacesReading:
             ResolutionKind.CORRECTED,
         ):
             districts.setdefault(resolution.district.slug, resolution.district)
-            if kind is not ResolutionKind.DISTRICT:
+            if _worth_explaining(resolution, resolution.district):
                 explained.append(resolution)
         elif kind is ResolutionKind.AMBIGUOUS:
             ambiguous.append(resolution)
@@ -59,3 +73,11 @@ def read_places(gazetteer: Gazetteer, text: str) -> PlacesReading:
         suggestions=tuple(suggestions),
         unknown=tuple(unknown),
     )
+
+
+def _worth_explaining(resolution: Resolution, district: District) -> bool:
+    # "Quetta" needs no comment; "Turbat", "Bolan" or "Quetaa" each deserve one line.
+    if resolution.kind is not ResolutionKind.DISTRICT or resolution.town is not None:
+        return True
+    typed = resolution.query.casefold().strip()
+    return typed not in {district.slug, district.name.casefold(), *district.names.values()}

@@ -9,6 +9,7 @@ from telegram.error import BadRequest
 
 from bot.context import Context
 from bot.i18n import Translator
+from domain.gazetteer import District
 from storage import residents
 from storage.models import Resident
 
@@ -53,3 +54,29 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
     message = update.effective_message
     assert message is not None
     await message.reply_text(text, reply_markup=markup, do_quote=False)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button that no longer means anything (an old message, an older version)."""
+    query = update.callback_query
+    assert query is not None
+    _resident, _ = await load_resident(update, context)
+    await query.answer(
+        _.plain("This button is out of date. Please send the command again."), show_alert=True
+    )
+
+
+async def followed_slugs(update: Update, context: Context) -> list[str]:
+    """The district slugs this chat follows."""
+    assert update.effective_chat is not None
+    async with context.services.database.transaction() as session:
+        return await residents.list_subscriptions(session, chat_id=update.effective_chat.id)
+
+
+def district_list(context: Context, slugs: list[str]) -> list[District]:
+    """Gazetteer districts for slugs, in gazetteer order."""
+    # Slugs of districts a deployer removed from the gazetteer are skipped, not shown raw.
+    gazetteer = context.services.gazetteer
+    found = [gazetteer.get(slug) for slug in slugs]
+    ordered = [d for d in found if d is not None]
+    return sorted(ordered, key=lambda d: gazetteer.districts.index(d))

@@ -8,8 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import Context, KhabardarApp
-from handlers.common import load_resident, reply
-from handlers.residents import stale_button
+from handlers.common import load_resident, reply, stale_button
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +46,13 @@ async def on_error(update: object, context: Context) -> None:
     try:
         _resident, _ = await load_resident(update, context)
         if update.callback_query is not None:
-            await update.callback_query.answer(_.plain("Sorry, something went wrong. Please try again."), show_alert=True)
+            await update.callback_query.answer(
+                _.plain("Sorry, something went wrong. Please try again."), show_alert=True
+            )
         else:
-            await reply(update, _("Sorry, something went wrong on our side. Please try again in a moment."))
+            await reply(
+                update, _("Sorry, something went wrong on our side. Please try again in a moment.")
+            )
     except Exception:
         # The apology is best effort: the database or Telegram may be what failed.
         log.exception("could not apologise for update %s", update_id)

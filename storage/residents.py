@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.preferences import Preferences, QuietHours, Severity
 from storage.models import Resident, Subscription
@@ -39,7 +40,7 @@ async def ensure_resident(session: AsyncSession, *, chat_id: int, language: str)
 async def set_language(session: AsyncSession, *, chat_id: int, language: str) -> None:
     """Change the language a resident reads."""
     await session.execute(
-        update(Resident).where(Resident.chat_id == chat_id).values(language=language)  # type: ignore[arg-type]
+        update(Resident).where(col(Resident.chat_id) == chat_id).values(language=language)
     )
 
 
@@ -47,7 +48,7 @@ async def set_preferences(session: AsyncSession, *, chat_id: int, prefs: Prefere
     """Store a resident's kinds, minimum severity and quiet hours."""
     await session.execute(
         update(Resident)
-        .where(Resident.chat_id == chat_id)  # type: ignore[arg-type]
+        .where(col(Resident.chat_id) == chat_id)
         .values(
             kinds_mask=prefs.kinds_mask,
             min_severity=int(prefs.min_severity),
@@ -93,8 +94,8 @@ async def unsubscribe(
     if removed:
         await session.execute(
             delete(Subscription).where(
-                Subscription.chat_id == chat_id,  # type: ignore[arg-type]
-                Subscription.district.in_(removed),  # type: ignore[attr-defined]
+                col(Subscription.chat_id) == chat_id,
+                col(Subscription.district).in_(removed),
             )
         )
     return removed
@@ -103,30 +104,26 @@ async def unsubscribe(
 async def list_subscriptions(session: AsyncSession, *, chat_id: int) -> list[str]:
     """The district slugs a resident follows, alphabetically."""
     rows = await session.execute(
-        select(Subscription.district)
-        .where(Subscription.chat_id == chat_id)  # type: ignore[arg-type]
-        .order_by(Subscription.district)
+        select(col(Subscription.district))
+        .where(col(Subscription.chat_id) == chat_id)
+        .order_by(col(Subscription.district))
     )
     return list(rows.scalars())
 
 
 async def delete_resident(session: AsyncSession, *, chat_id: int) -> bool:
     """Erase everything stored about a chat; returns whether there was anything."""
-    await session.execute(
-        delete(Subscription).where(Subscription.chat_id == chat_id)  # type: ignore[arg-type]
-    )
-    result = await session.execute(
-        delete(Resident).where(Resident.chat_id == chat_id)  # type: ignore[arg-type]
-    )
+    await session.execute(delete(Subscription).where(col(Subscription.chat_id) == chat_id))
+    result = await session.execute(delete(Resident).where(col(Resident.chat_id) == chat_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def count_subscribers_by_district(session: AsyncSession) -> dict[str, int]:
     """How many active residents follow each district: counts only, never who."""
     rows = await session.execute(
-        select(Subscription.district, func.count())
-        .join(Resident, Resident.chat_id == Subscription.chat_id)  # type: ignore[arg-type]
-        .where(Resident.active.is_(True))  # type: ignore[attr-defined]
-        .group_by(Subscription.district)
+        select(col(Subscription.district), func.count())
+        .join(Resident, col(Resident.chat_id) == col(Subscription.chat_id))
+        .where(col(Resident.active).is_(True))
+        .group_by(col(Subscription.district))
     )
-    return {district: count for district, count in rows.tuples()}
+    return {district: count for district, count in rows.all()}

@@ -4,6 +4,11 @@ Bot API server, and the real Application running against it."""
 from __future__ import annotations
 
 import os
+
+# PTB 22 warns (an error under filterwarnings=error) unless durations are timedeltas; opt in
+# before telegram is imported, as production does in main.py.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 

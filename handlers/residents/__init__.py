@@ -1,0 +1,65 @@
+"""Resident commands and buttons: language, districts, preferences, own data."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import keyboards
+from bot.context import KhabardarApp
+from handlers.residents.onboarding import (
+    COMMANDS,
+    choose_language,
+    language_chosen,
+    show_help,
+    start,
+)
+from handlers.residents.preferences import change_setting, set_quiet_hours, show_settings
+from handlers.residents.privacy import ask_delete, confirm_delete, my_data
+from handlers.residents.subscriptions import (
+    choose_candidate,
+    close_picker,
+    follow_from_picker,
+    my_subscriptions,
+    place_names_typed,
+    remove_button,
+    show_division,
+    show_divisions,
+    subscribe,
+    unsubscribe,
+)
+
+__all__ = ["COMMANDS", "register", "register_free_text"]
+
+
+def register(app: KhabardarApp) -> None:
+    """Add the resident handlers, most specific first."""
+    app.add_handlers(
+        [
+            CommandHandler("start", start),
+            CommandHandler("help", show_help),
+            CommandHandler("subscribe", subscribe),
+            CommandHandler("unsubscribe", unsubscribe),
+            CommandHandler("mysubs", my_subscriptions),
+            CommandHandler("language", choose_language),
+            CommandHandler("settings", show_settings),
+            CommandHandler("quiet", set_quiet_hours),
+            CommandHandler("mydata", my_data),
+            CommandHandler("delete", ask_delete),
+            CallbackQueryHandler(language_chosen, pattern=rf"^{keyboards.CB_LANGUAGE}:[sl]:\w+$"),
+            CallbackQueryHandler(show_divisions, pattern=rf"^{keyboards.CB_DIVISIONS}$"),
+            CallbackQueryHandler(show_division, pattern=rf"^{keyboards.CB_DIVISION}:\d+$"),
+            CallbackQueryHandler(
+                follow_from_picker, pattern=rf"^({keyboards.CB_ON}|{keyboards.CB_OFF}):[\w-]+$"
+            ),
+            CallbackQueryHandler(close_picker, pattern=rf"^{keyboards.CB_DONE}$"),
+            CallbackQueryHandler(remove_button, pattern=rf"^{keyboards.CB_REMOVE}:[\w-]+$"),
+            CallbackQueryHandler(choose_candidate, pattern=rf"^{keyboards.CB_CHOOSE}:[\w-]+$"),
+            CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
+            CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
+        ]
+    )
+
+
+def register_free_text(app: KhabardarApp) -> None:
+    """Plain messages: read them as place names. Registered after every other audience."""
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, place_names_typed))

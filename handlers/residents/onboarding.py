@@ -1,0 +1,75 @@
+"""Residents' first contact: /start, /language, /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards, views
+from bot.context import Context
+from bot.i18n import N_
+from handlers.common import district_list, edit, load_resident, reply, stale_button
+from storage import residents
+
+# (command, description) in the order Telegram's menu shows them.
+COMMANDS = (
+    ("start", N_("Start, choose language and districts")),
+    ("subscribe", N_("Follow districts, e.g. /subscribe Quetta, Pasni")),
+    ("unsubscribe", N_("Stop following districts")),
+    ("mysubs", N_("The districts you follow")),
+    ("settings", N_("Which alerts, minimum severity, quiet hours")),
+    ("language", N_("Change language")),
+    ("mydata", N_("See exactly what is stored about you")),
+    ("delete", N_("Erase everything stored about you")),
+    ("help", N_("How Khabardar works")),
+)
+
+
+async def start(update: Update, context: Context) -> None:
+    """Greet the chat and offer the languages."""
+    _resident, _ = await load_resident(update, context)
+    await reply(
+        update, views.welcome(_), keyboards.languages(context.services.catalogs, during_start=True)
+    )
+
+
+async def choose_language(update: Update, context: Context) -> None:
+    """Offer the languages again."""
+    _resident, _ = await load_resident(update, context)
+    await reply(
+        update,
+        _("Choose your language:"),
+        keyboards.languages(context.services.catalogs, during_start=False),
+    )
+
+
+async def language_chosen(update: Update, context: Context) -> None:
+    """Store the language; during /start, go on to the district picker."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    _prefix, mode, code = query.data.split(":")
+    if code not in context.services.catalogs.languages:
+        await stale_button(update, context)
+        return
+    async with context.services.database.transaction() as session:
+        await residents.ensure_resident(session, chat_id=update.effective_chat.id, language=code)
+        await residents.set_language(session, chat_id=update.effective_chat.id, language=code)
+        followed = await residents.list_subscriptions(session, chat_id=update.effective_chat.id)
+    _ = context.translator(code)
+    await query.answer()
+    await edit(query, views.language_set(_), None)
+    if mode == "s":
+        await reply(
+            update,
+            views.picker(_, district_list(context, followed)),
+            keyboards.divisions(_, context.services.gazetteer, followed),
+        )
+
+
+async def show_help(update: Update, context: Context) -> None:
+    """Explain what the bot does and list the commands."""
+    _resident, _ = await load_resident(update, context)
+    lines: list[str] = [_("<b>Khabardar</b>: verified alerts for the districts you follow.")]
+    lines.extend(f"/{name} — {_(description)}" for name, description in COMMANDS)
+    lines.append("")
+    lines.append(_("You can also just send the name of a district or town, e.g. Dalbandin."))
+    await reply(update, "\n".join(lines))

@@ -1,0 +1,96 @@
+"""Residents' alert preferences: /settings and /quiet."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards, views
+from bot.context import Context
+from domain.gazetteer import normalize_digits
+from domain.preferences import AlertKind, Preferences, QuietHours, Severity
+from handlers.common import argument_text, edit, load_resident, reply, stale_button
+from storage import residents
+
+QUIET_OFF_WORDS = frozenset({"off", "none", "no", "0", "بند", "ختم", "نہیں"})
+
+
+async def show_settings(update: Update, context: Context) -> None:
+    """Show the alert preferences with buttons to change them."""
+    resident, _ = await load_resident(update, context)
+    prefs = residents.preferences_of(resident) if resident else Preferences()
+    await reply(update, views.settings_text(_, prefs), keyboards.settings(_, prefs))
+
+
+async def change_setting(update: Update, context: Context) -> None:
+    """Apply the setting on the tapped button and refresh the settings message."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    resident, _ = await load_resident(update, context)
+    prefs = residents.preferences_of(resident) if resident else Preferences()
+    updated = _apply_setting(prefs, query.data.split(":", 2)[1:])
+    if updated is None:
+        await stale_button(update, context)
+        return
+    if updated.kinds_mask == 0:
+        await query.answer(
+            _.plain(
+                "Keep at least one kind of alert. To stop all alerts, use /unsubscribe or /delete."
+            ),
+            show_alert=True,
+        )
+        return
+    async with context.services.database.transaction() as session:
+        await residents.ensure_resident(
+            session, chat_id=update.effective_chat.id, language=_.language
+        )
+        await residents.set_preferences(session, chat_id=update.effective_chat.id, prefs=updated)
+    await query.answer(_.plain("Saved"))
+    await edit(query, views.settings_text(_, updated), keyboards.settings(_, updated))
+
+
+def _apply_setting(prefs: Preferences, parts: list[str]) -> Preferences | None:
+    # Buttons carry the wanted end state, so applying the same one twice changes nothing.
+    if len(parts) != 2:
+        return None
+    what, value = parts
+    try:
+        if what in ("k+", "k-"):
+            bit = AlertKind(value).bit
+            mask = prefs.kinds_mask | bit if what == "k+" else prefs.kinds_mask & ~bit
+            return Preferences(mask, prefs.min_severity, prefs.quiet)
+        if what == "sev":
+            return Preferences(prefs.kinds_mask, Severity.from_code(value), prefs.quiet)
+        if what == "q":
+            if value == "off":
+                return Preferences(prefs.kinds_mask, prefs.min_severity, None)
+            start, end = (int(v) for v in value.split("-"))
+            return Preferences(prefs.kinds_mask, prefs.min_severity, QuietHours(start, end))
+    except ValueError:
+        return None
+    return None
+
+
+async def set_quiet_hours(update: Update, context: Context) -> None:
+    """Set quiet hours from text such as '/quiet 22-6' or '/quiet off'."""
+    resident, _ = await load_resident(update, context)
+    assert update.effective_chat is not None
+    text = normalize_digits(argument_text(update)).strip().lower()
+    prefs = residents.preferences_of(resident) if resident else Preferences()
+    try:
+        quiet = None if text in QUIET_OFF_WORDS else QuietHours.parse(text)
+    except ValueError:
+        await reply(
+            update,
+            _(
+                "Please give two times, for example /quiet 22-6 or /quiet 21:30-05:30. "
+                "/quiet off removes quiet hours."
+            ),
+        )
+        return
+    updated = Preferences(prefs.kinds_mask, prefs.min_severity, quiet)
+    async with context.services.database.transaction() as session:
+        await residents.ensure_resident(
+            session, chat_id=update.effective_chat.id, language=_.language
+        )
+        await residents.set_preferences(session, chat_id=update.effective_chat.id, prefs=updated)
+    await reply(update, views.settings_text(_, updated), keyboards.settings(_, updated))

@@ -1,0 +1,67 @@
+"""Residents' own data: /mydata shows it, /delete erases it."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards, views
+from bot.context import Context
+from handlers.common import district_list, edit, followed_slugs, load_resident, reply
+from storage import residents
+
+
+async def my_data(update: Update, context: Context) -> None:
+    """Show exactly what is stored about the chat."""
+    resident, _ = await load_resident(update, context)
+    if resident is None:
+        await reply(update, _("Nothing is stored about this chat."))
+        return
+    followed = district_list(context, await followed_slugs(update, context))
+    await reply(
+        update,
+        views.my_data(
+            _,
+            resident.chat_id,
+            resident.language,
+            followed,
+            residents.preferences_of(resident),
+            resident.active,
+        ),
+    )
+
+
+async def ask_delete(update: Update, context: Context) -> None:
+    """Ask before erasing everything about the chat."""
+    resident, _ = await load_resident(update, context)
+    if resident is None:
+        await reply(update, _("Nothing is stored about this chat."))
+        return
+    await reply(
+        update,
+        _("Delete everything Khabardar stores about this chat? You will stop receiving alerts."),
+        keyboards.confirm_delete(_),
+    )
+
+
+async def confirm_delete(update: Update, context: Context) -> None:
+    """Erase the chat's data, or keep it, as the tapped button says."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    _resident, _ = await load_resident(update, context)
+    await query.answer()
+    if query.data.endswith(":no"):
+        await edit(query, _("Kept. Nothing was deleted."), None)
+        return
+    async with context.services.database.transaction() as session:
+        deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)
+    if deleted:
+        await edit(
+            query,
+            _(
+                "Deleted. Nothing about this chat is stored any more. "
+                "Send /start if you want alerts again."
+            ),
+            None,
+        )
+    else:
+        await edit(query, _("Nothing is stored about this chat."), None)

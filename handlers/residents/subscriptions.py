@@ -1,0 +1,253 @@
+"""Residents choosing districts: /subscribe, /unsubscribe, /mysubs, the picker, typed names."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards, views
+from bot.context import Context
+from bot.i18n import Translator
+from domain.gazetteer import District, normalize_digits
+from domain.places import read_places
+from handlers.common import (
+    argument_text,
+    district_list,
+    edit,
+    followed_slugs,
+    load_resident,
+    reply,
+    stale_button,
+)
+from storage import residents
+
+
+async def subscribe(update: Update, context: Context) -> None:
+    """Follow the districts named after the command, or open the picker."""
+    text = argument_text(update)
+    if not text:
+        await _open_picker(update, context)
+        return
+    await _follow_named_places(update, context, text)
+
+
+async def place_names_typed(update: Update, context: Context) -> None:
+    """Treat a plain message as place names to follow; otherwise point to /help."""
+    message = update.effective_message
+    text = normalize_digits(message.text or "") if message else ""
+    reading = read_places(context.services.gazetteer, text)
+    if (
+        reading.districts
+        or reading.ambiguous
+        or reading.suggestions
+        or reading.too_long
+        or reading.too_many
+    ):
+        await _follow_named_places(update, context, text)
+        return
+    _resident, _ = await load_resident(update, context)
+    await reply(
+        update,
+        _(
+            "Sorry, I didn't understand that. "
+            "Send the name of a district or town to follow it, or /help."
+        ),
+    )
+
+
+async def _follow_named_places(update: Update, context: Context, text: str) -> None:
+    _resident, _ = await load_resident(update, context)
+    assert update.effective_chat is not None
+    reading = read_places(context.services.gazetteer, text)
+    added: list[District] = []
+    already: list[District] = []
+    if reading.districts:
+        async with context.services.database.transaction() as session:
+            await residents.ensure_resident(
+                session, chat_id=update.effective_chat.id, language=_.language
+            )
+            new = set(
+                await residents.subscribe(
+                    session,
+                    chat_id=update.effective_chat.id,
+                    districts=[d.slug for d in reading.districts],
+                )
+            )
+        added = [d for d in reading.districts if d.slug in new]
+        already = [d for d in reading.districts if d.slug not in new]
+    options: list[tuple[str, District]] = []
+    for resolution in reading.ambiguous:
+        options.extend(
+            (f"{resolution.query} ({c.district.display_name(_.language)})", c.district)
+            for c in resolution.candidates
+        )
+    for resolution in reading.suggestions:
+        options.extend(
+            (c.district.display_name(_.language), c.district) for c in resolution.candidates
+        )
+    await reply(
+        update,
+        views.places_reply(_, reading, added, already),
+        keyboards.choices(_, options) if options else None,
+    )
+
+
+async def _open_picker(update: Update, context: Context) -> None:
+    _resident, _ = await load_resident(update, context)
+    followed = await followed_slugs(update, context)
+    await reply(
+        update,
+        views.picker(_, district_list(context, followed)),
+        keyboards.divisions(_, context.services.gazetteer, followed),
+    )
+
+
+async def show_divisions(update: Update, context: Context) -> None:
+    """Go back from a division to the list of divisions."""
+    query = update.callback_query
+    assert query is not None
+    _resident, _ = await load_resident(update, context)
+    followed = await followed_slugs(update, context)
+    await query.answer()
+    await edit(
+        query,
+        views.picker(_, district_list(context, followed)),
+        keyboards.divisions(_, context.services.gazetteer, followed),
+    )
+
+
+async def show_division(update: Update, context: Context) -> None:
+    """Open one division's districts."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    gazetteer = context.services.gazetteer
+    index = int(query.data.split(":")[1])
+    if index >= len(gazetteer.divisions):
+        await stale_button(update, context)
+        return
+    _resident, _ = await load_resident(update, context)
+    await query.answer()
+    await _render_division(update, context, _, gazetteer.divisions[index])
+
+
+async def _render_division(update: Update, context: Context, _: Translator, division: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    gazetteer = context.services.gazetteer
+    followed = await followed_slugs(update, context)
+    await edit(
+        query,
+        views.division_heading(
+            _, gazetteer.division_name(division, _.language), district_list(context, followed)
+        ),
+        keyboards.districts(_, gazetteer.districts_in(division), followed),
+    )
+
+
+async def follow_from_picker(update: Update, context: Context) -> None:
+    """Follow or stop following the district on the tapped button."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    action, slug = query.data.split(":")
+    district = context.services.gazetteer.get(slug)
+    if district is None:
+        await stale_button(update, context)
+        return
+    _resident, _ = await load_resident(update, context)
+    async with context.services.database.transaction() as session:
+        if action == keyboards.CB_ON:
+            await residents.ensure_resident(
+                session, chat_id=update.effective_chat.id, language=_.language
+            )
+            await residents.subscribe(session, chat_id=update.effective_chat.id, districts=[slug])
+        else:
+            await residents.unsubscribe(session, chat_id=update.effective_chat.id, districts=[slug])
+    name = district.display_name(_.language)
+    await query.answer(
+        _.plain("Following {district}", district=name)
+        if action == keyboards.CB_ON
+        else _.plain("Stopped {district}", district=name)
+    )
+    await _render_division(update, context, _, district.division)
+
+
+async def close_picker(update: Update, context: Context) -> None:
+    """Close the picker and summarise."""
+    query = update.callback_query
+    assert query is not None
+    _resident, _ = await load_resident(update, context)
+    followed = await followed_slugs(update, context)
+    await query.answer()
+    await edit(query, views.picker_done(_, district_list(context, followed)), None)
+
+
+async def my_subscriptions(update: Update, context: Context) -> None:
+    """List the followed districts with a remove button each."""
+    _resident, _ = await load_resident(update, context)
+    followed = district_list(context, await followed_slugs(update, context))
+    await reply(update, views.my_subscriptions(_, followed), keyboards.removals(_, followed))
+
+
+async def unsubscribe(update: Update, context: Context) -> None:
+    """Stop following the named districts, or show the list to remove from."""
+    text = argument_text(update)
+    if not text:
+        await my_subscriptions(update, context)
+        return
+    _resident, _ = await load_resident(update, context)
+    assert update.effective_chat is not None
+    reading = read_places(context.services.gazetteer, text)
+    async with context.services.database.transaction() as session:
+        removed = set(
+            await residents.unsubscribe(
+                session,
+                chat_id=update.effective_chat.id,
+                districts=[d.slug for d in reading.districts],
+            )
+        )
+    await reply(
+        update, views.unsubscribed(_, [d for d in reading.districts if d.slug in removed], reading)
+    )
+
+
+async def remove_button(update: Update, context: Context) -> None:
+    """Stop following the district on the tapped /mysubs button and refresh the list."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    district = context.services.gazetteer.get(query.data.split(":")[1])
+    if district is None:
+        await stale_button(update, context)
+        return
+    _resident, _ = await load_resident(update, context)
+    async with context.services.database.transaction() as session:
+        await residents.unsubscribe(
+            session, chat_id=update.effective_chat.id, districts=[district.slug]
+        )
+    followed = district_list(context, await followed_slugs(update, context))
+    await query.answer(_.plain("Stopped {district}", district=district.display_name(_.language)))
+    await edit(query, views.my_subscriptions(_, followed), keyboards.removals(_, followed))
+
+
+async def choose_candidate(update: Update, context: Context) -> None:
+    """Follow the district the resident chose from "did you mean" or "which one"."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    district = context.services.gazetteer.get(query.data.split(":")[1])
+    if district is None:
+        await stale_button(update, context)
+        return
+    _resident, _ = await load_resident(update, context)
+    async with context.services.database.transaction() as session:
+        await residents.ensure_resident(
+            session, chat_id=update.effective_chat.id, language=_.language
+        )
+        added = await residents.subscribe(
+            session, chat_id=update.effective_chat.id, districts=[district.slug]
+        )
+    await query.answer()
+    text = views.places_reply(
+        _,
+        read_places(context.services.gazetteer, ""),
+        [district] if added else [],
+        [] if added else [district],
+    )
+    await reply(update, text)

@@ -1,0 +1,50 @@
+"""Configuration: one object from the environment, one readable line when it is wrong."""
+
+import pytest
+
+from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+
+SECRET = "123:very-secret-token"
+
+
+def test_defaults_without_any_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "TIMEZONE", "DEFAULT_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.telegram_bot_token is None
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.timezone == "Asia/Karachi"
+    assert settings.admin_ids == frozenset()
+
+
+def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", SECRET)
+    monkeypatch.setenv("ADMIN_IDS", "111, 222")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/khabardar")
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "ur")
+    settings = load_settings()
+    assert settings.admin_ids == frozenset({111, 222})
+    assert settings.database_url == "postgresql+asyncpg://u:p@db/khabardar"
+    assert settings.default_language == "ur"
+    assert SECRET not in repr(settings)  # the token is a SecretStr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("ADMIN_IDS", "12,abc", "ADMIN_IDS: must be Telegram user ids"),
+        ("TIMEZONE", "Mars/Olympus", "TIMEZONE: must be an IANA time zone"),
+        ("TELEGRAM_BOT_TOKEN", "not-a-token", "TELEGRAM_BOT_TOKEN: must look like"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL: must be a sqlite"),
+        ("DEFAULT_LANGUAGE", "fr", "DEFAULT_LANGUAGE: must be one of en, ur"),
+    ],
+)
+def test_malformed_values_give_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "\n" not in message and expected in message
+    assert value not in message or name != "TELEGRAM_BOT_TOKEN"  # never echo a token
