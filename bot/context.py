@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Catalogs, Translator
+from bot.metrics import Metrics
 from bot.settings import Settings
 from domain.gazetteer import Gazetteer
 from storage.db import Database
@@ -21,6 +22,7 @@ class Services:
     database: Database
     gazetteer: Gazetteer
     catalogs: Catalogs
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 class BotData:

@@ -40,6 +40,7 @@ async def not_text(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log the failure (never message contents) and apologise to the chat if there is one."""
     update_id = update.update_id if isinstance(update, Update) else None
+    context.services.metrics.handler_errors.inc()
     log.error("handler failed for update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -1,0 +1,41 @@
+"""Prometheus metrics shared by the bot, the delivery engine and the HTTP /metrics endpoint.
+
+One registry per process (not the global default), so tests can build several applications
+without "duplicated timeseries" errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+
+@dataclass
+class Metrics:
+    """The service's counters and gauges, registered on their own registry."""
+
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.deliveries = Counter(
+            "khabardar_deliveries_total", "Deliveries by outcome", ["outcome"], registry=r
+        )
+        self.messages_sent = Counter(
+            "khabardar_messages_sent_total", "Messages sent to Telegram", ["kind"], registry=r
+        )
+        self.throttled = Counter(
+            "khabardar_telegram_429_total",
+            "429 Too Many Requests answers from Telegram",
+            registry=r,
+        )
+        self.handler_errors = Counter(
+            "khabardar_handler_errors_total", "Update handlers that raised", registry=r
+        )
+        self.queue_depth = Gauge(
+            "khabardar_delivery_queue_depth", "Deliveries waiting to be sent", registry=r
+        )
+        self.send_rate = Gauge(
+            "khabardar_send_rate_per_second", "Recent delivery send rate", registry=r
+        )
