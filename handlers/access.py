@@ -1,0 +1,54 @@
+"""Access rules declared where handlers are registered: requires(Action.X)(callback)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot.context import Context
+from domain.roles import Action, Role, can, effective_role
+from handlers.common import load_resident, reply
+from storage import team
+
+Callback = Callable[[Update, Context], Awaitable[None]]
+
+
+async def role_of(update: Update, context: Context) -> Role | None:
+    """The role the sender acts with: admin from ADMIN_IDS, else their stored role, if any."""
+    user = update.effective_user
+    if user is None:
+        return None
+    async with context.services.database.transaction() as session:
+        stored = await team.role_of(session, user_id=user.id)
+    return effective_role(user.id, context.services.settings.admin_ids, stored)
+
+
+def requires(action: Action) -> Callable[[Callback], Callback]:
+    """Let the callback run only for roles allowed to do this; everyone else is refused politely."""
+
+    def decorate(callback: Callback) -> Callback:
+        @functools.wraps(callback)
+        async def guarded(update: Update, context: Context) -> None:
+            if can(await role_of(update, context), action):
+                await callback(update, context)
+            else:
+                await refuse(update, context)
+
+        return guarded
+
+    return decorate
+
+
+async def refuse(update: Update, context: Context) -> None:
+    """Say, in the sender's language, that this is for the team only."""
+    _resident, _ = await load_resident(update, context)
+    text = _.plain("Sorry, this is only for the Khabardar team. Send /help to see what you can do.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await reply(
+            update,
+            _("Sorry, this is only for the Khabardar team. Send /help to see what you can do."),
+        )
