@@ -12,7 +12,7 @@ from bot.context import BotData, Context, KhabardarApp, Services
 from bot.i18n import Catalogs
 from bot.settings import Settings, SettingsError
 from domain.gazetteer import Gazetteer
-from handlers import fallback, residents
+from handlers import admin, fallback, operators, residents
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -55,6 +55,8 @@ def build_application(settings: Settings, services: Services | None = None) -> K
     app: KhabardarApp = builder.build()
     app.bot_data.attach(services or build_services(settings))
     # The one ordered list of handlers: specific audiences first, catch-alls last.
+    operators.register(app)
+    admin.register(app)
     residents.register(app)
     residents.register_free_text(app)
     fallback.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,9 @@ from bot.settings import Settings
 from domain.gazetteer import Gazetteer
 from storage.db import Database
 
+# Called with an alert's identifier right after a second operator verified it (delivery wakes).
+VerifiedHook = Callable[[str], Awaitable[None]]
+
 
 @dataclass(frozen=True)
 class Services:
@@ -23,6 +27,7 @@ class Services:
     gazetteer: Gazetteer
     catalogs: Catalogs
     metrics: Metrics = field(default_factory=Metrics)
+    verified_hooks: list[VerifiedHook] = field(default_factory=list)
 
 
 class BotData:

@@ -55,7 +55,9 @@ class Translator:
         if not self.rtl:
             return Markup(text)  # noqa: S704 - already escaped by __call__
         lines = str(text).split("\n")
-        return Markup("\n".join(RLM + line if line else line for line in lines))  # noqa: S704
+        # Values may already carry marks (nested translations): one per line is enough.
+        marked = (RLM + line.lstrip(RLM) if line else line for line in lines)
+        return Markup("\n".join(marked))  # noqa: S704
 
 
 class Catalogs:

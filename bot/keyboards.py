@@ -63,8 +63,13 @@ def languages(catalogs: Catalogs, *, during_start: bool) -> InlineKeyboardMarkup
     )
 
 
-def divisions(_: Translator, gazetteer: Gazetteer, followed: Iterable[str]) -> InlineKeyboardMarkup:
-    """The divisions, each with how many of its districts the chat follows."""
+def divisions(
+    _: Translator, gazetteer: Gazetteer, followed: Iterable[str], *, ns: str = ""
+) -> InlineKeyboardMarkup:
+    """The divisions, each with how many of its districts are chosen.
+
+    `ns` prefixes every callback so the operators' alert wizard can reuse the same picker.
+    """
     followed_set = set(followed)
     buttons = []
     for index, division in enumerate(gazetteer.divisions):
@@ -72,30 +77,33 @@ def divisions(_: Translator, gazetteer: Gazetteer, followed: Iterable[str]) -> I
         label = gazetteer.division_name(division, _.language)
         buttons.append(
             InlineKeyboardButton(
-                f"{label} ({count})" if count else label, callback_data=f"{CB_DIVISION}:{index}"
+                f"{label} ({count})" if count else label,
+                callback_data=f"{ns}{CB_DIVISION}:{index}",
             )
         )
     rows = _rows(buttons, 2)
-    rows.append([InlineKeyboardButton(_.plain("✅ Done"), callback_data=CB_DONE)])
+    rows.append([InlineKeyboardButton(_.plain("✅ Done"), callback_data=ns + CB_DONE)])
     return InlineKeyboardMarkup(rows)
 
 
 def districts(
-    _: Translator, districts_: Sequence[District], followed: Iterable[str]
+    _: Translator, districts_: Sequence[District], followed: Iterable[str], *, ns: str = ""
 ) -> InlineKeyboardMarkup:
     """The districts of one division: tap to follow, tap a ticked one to stop."""
     followed_set = set(followed)
     buttons = [
-        InlineKeyboardButton(TICK + d.display_name(_.language), callback_data=f"{CB_OFF}:{d.slug}")
+        InlineKeyboardButton(
+            TICK + d.display_name(_.language), callback_data=f"{ns}{CB_OFF}:{d.slug}"
+        )
         if d.slug in followed_set
-        else InlineKeyboardButton(d.display_name(_.language), callback_data=f"{CB_ON}:{d.slug}")
+        else InlineKeyboardButton(d.display_name(_.language), callback_data=f"{ns}{CB_ON}:{d.slug}")
         for d in districts_
     ]
     rows = _rows(buttons, 2)
     rows.append(
         [
-            InlineKeyboardButton(_.plain("« Divisions"), callback_data=CB_DIVISIONS),
-            InlineKeyboardButton(_.plain("✅ Done"), callback_data=CB_DONE),
+            InlineKeyboardButton(_.plain("« Divisions"), callback_data=ns + CB_DIVISIONS),
+            InlineKeyboardButton(_.plain("✅ Done"), callback_data=ns + CB_DONE),
         ]
     )
     return InlineKeyboardMarkup(rows)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 
@@ -12,7 +13,7 @@ from domain.roles import Action, Role, can, effective_role
 from handlers.common import load_resident, reply
 from storage import team
 
-Callback = Callable[[Update, Context], Awaitable[None]]
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 async def role_of(update: Update, context: Context) -> Role | None:

@@ -1,0 +1,91 @@
+"""Messages to team members: alerts waiting for them, and what became of their own alerts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
+
+from bot.alert_views import render_alert
+from bot.context import Context
+from bot.i18n import Translator
+from bot.operator_views import pending_notice
+from domain.alerts import Alert, MsgType
+from domain.roles import Role
+from storage import residents, team
+
+log = logging.getLogger(__name__)
+CB_VERIFY = "vf"  # vf:ok:<identifier> | vf:no:<identifier>
+
+
+async def translator_for(context: Context, user_id: int) -> Translator:
+    """A team member's language: the one they chose in the bot, else the default."""
+    async with context.services.database.transaction() as session:
+        resident = await residents.get_resident(session, chat_id=user_id)
+    return context.translator(resident.language if resident else None)
+
+
+def verify_keyboard(_: Translator, alert: Alert) -> InlineKeyboardMarkup:
+    """Approve and reject; a cancel is one tap, so approving it comes first and alone on top."""
+    approve = (
+        _.plain("✅ Approve cancel") if alert.msg_type is MsgType.CANCEL else _.plain("✅ Approve")
+    )
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(approve, callback_data=f"{CB_VERIFY}:ok:{alert.identifier}")],
+            [
+                InlineKeyboardButton(
+                    _.plain("❌ Reject"), callback_data=f"{CB_VERIFY}:no:{alert.identifier}"
+                )
+            ],
+        ]
+    )
+
+
+async def verifiers(context: Context, *, besides: int) -> list[int]:
+    """Everyone who may verify: operators and admins, except the given person."""
+    async with context.services.database.transaction() as session:
+        operators = await team.list_team(session, role=Role.OPERATOR)
+    ids = {m.user_id for m in operators} | set(context.services.settings.admin_ids)
+    return sorted(ids - {besides})
+
+
+def pending_text(_: Translator, context: Context, alert: Alert) -> str:
+    """The verification request: who wrote it and the alert exactly as residents will read it."""
+    services = context.services
+    rendered = render_alert(
+        _, alert, gazetteer=services.gazetteer, tz=services.settings.tz, preview=True
+    )
+    return pending_notice(_, alert, rendered)
+
+
+async def ask_to_verify(context: Context, alert: Alert) -> int:
+    """Send the pending alert to every possible verifier; returns how many were reached."""
+    reached = 0
+    for user_id in await verifiers(context, besides=alert.author_id):
+        _ = await translator_for(context, user_id)
+        reached += await send_quietly(
+            context, user_id, pending_text(_, context, alert), verify_keyboard(_, alert)
+        )
+    return reached
+
+
+async def tell(context: Context, user_ids: Iterable[int], message: str, **values: object) -> None:
+    """Send one catalog message to several team members, each in their own language."""
+    for user_id in user_ids:
+        _ = await translator_for(context, user_id)
+        await send_quietly(context, user_id, _(message, **values))
+
+
+async def send_quietly(
+    context: Context, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> int:
+    """Send, logging instead of failing when a team member has not started the bot."""
+    try:
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+    except TelegramError as exc:
+        log.warning("could not reach team member %s: %s", chat_id, exc.message)
+        return 0
+    return 1

@@ -1,0 +1,142 @@
+"""The second person: /pending, Approve, and Reject with a reason that reaches the author."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import Context
+from bot.i18n import N_, Translator
+from bot.operator_views import problem_lines
+from domain.alerts import InvalidAlert, Outcome
+from domain.roles import Action, can
+from handlers.access import role_of
+from handlers.common import edit, load_resident, reply, stale_button
+from handlers.operators.notify import CB_VERIFY, pending_text, tell, verify_keyboard
+from storage import alerts, sessions
+from storage.sessions import Flow
+
+REJECT = "reject"
+REFUSALS = {
+    Outcome.OWN_ALERT: N_("You wrote this alert: a second operator must verify it."),
+    Outcome.ALREADY_VERIFIED: N_("This alert is already verified."),
+    Outcome.ALREADY_REJECTED: N_("This alert was already rejected."),
+    Outcome.EXPIRED: N_("This alert expired before it was verified."),
+    Outcome.ORIGINAL_NOT_ACTIVE: N_("The alert it corrects is no longer active."),
+    Outcome.NOT_SUBMITTED: N_("This alert has not been submitted."),
+}
+
+
+async def show_pending(update: Update, context: Context) -> None:
+    """List the alerts waiting for verification, each with its buttons (cancels first)."""
+    _resident, _ = await load_resident(update, context)
+    async with context.services.database.transaction() as session:
+        waiting = await alerts.list_pending(session, limit=10)
+    if not waiting:
+        await reply(update, _("Nothing is waiting for verification."))
+        return
+    for alert in waiting:
+        await reply(update, pending_text(_, context, alert), verify_keyboard(_, alert))
+
+
+async def verification_button(update: Update, context: Context) -> None:
+    """Approve at once, or ask for the reason of a rejection."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    _resident, _ = await load_resident(update, context)
+    _prefix, decision, identifier = query.data.split(":", 2)
+    if decision == "ok":
+        await _approve(update, context, _, identifier)
+        return
+    async with context.services.database.transaction() as session:
+        alert = await alerts.get_alert(session, identifier=identifier)
+        if alert is None:
+            await stale_button(update, context)
+            return
+        await sessions.save_flow(
+            session,
+            user_id=update.effective_user.id,
+            flow=Flow(REJECT, "reason", {"identifier": identifier}),
+        )
+    await query.answer()
+    await reply(
+        update,
+        _(
+            "Send the reason for rejecting {reference}. Its author will read it.",
+            reference=identifier,
+        ),
+    )
+
+
+async def _approve(update: Update, context: Context, _: Translator, identifier: str) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    verifier = update.effective_user.id
+    async with context.services.database.transaction() as session:
+        result = await alerts.verify_alert(session, identifier=identifier, by=verifier)
+    if result.outcome is Outcome.NOT_FOUND or result.alert is None:
+        await stale_button(update, context)
+        return
+    if not result.done:
+        await query.answer(
+            _.plain(REFUSALS.get(result.outcome, N_("This alert cannot be verified now."))),
+            show_alert=True,
+        )
+        return
+    await query.answer(_.plain("Verified"))
+    await edit(
+        query, _("✅ You verified {reference}. Delivery is starting.", reference=identifier), None
+    )
+    await tell(
+        context,
+        [result.alert.author_id],
+        N_("✅ {reference} was verified by operator {verifier} and is being sent."),
+        reference=identifier,
+        verifier=verifier,
+    )
+    await after_verification(context, identifier)
+
+
+async def after_verification(context: Context, identifier: str) -> None:
+    """Hand a verified alert on: every hook (the delivery engine's wake-up) hears of it."""
+    for hook in context.services.verified_hooks:
+        await hook(identifier)
+
+
+async def reason_text(update: Update, context: Context, flow: Flow) -> None:
+    """The typed reason of a rejection: reject, and tell the author why."""
+    message = update.effective_message
+    assert message is not None and message.text is not None and update.effective_user is not None
+    _resident, _ = await load_resident(update, context)
+    if not can(await role_of(update, context), Action.VERIFY):
+        return  # lost the role meanwhile: the text is an ordinary message again
+    identifier = str(flow.data.get("identifier", ""))
+    try:
+        async with context.services.database.transaction() as session:
+            result = await alerts.reject_alert(
+                session, identifier=identifier, by=update.effective_user.id, reason=message.text
+            )
+            await sessions.clear_flow(session, user_id=update.effective_user.id)
+    except InvalidAlert as invalid:
+        await reply(update, problem_lines(_, rules=invalid.problems))
+        raise ApplicationHandlerStop from None
+    if not result.done or result.alert is None:
+        await reply(
+            update, _(REFUSALS.get(result.outcome, N_("This alert cannot be rejected now.")))
+        )
+        raise ApplicationHandlerStop
+    await reply(
+        update, _("❌ {reference} rejected. Its author has been told why.", reference=identifier)
+    )
+    await tell(
+        context,
+        [result.alert.author_id],
+        N_("❌ {reference} was rejected by operator {verifier}: {reason}"),
+        reference=identifier,
+        verifier=update.effective_user.id,
+        reason=message.text.strip(),
+    )
+    raise ApplicationHandlerStop
+
+
+__all__ = ["CB_VERIFY", "REJECT", "reason_text", "show_pending", "verification_button"]
