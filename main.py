@@ -12,6 +12,7 @@ import sys
 # the int form is deprecated and warns. Opt in before telegram is imported anywhere.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from bot import admin_cli
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -36,6 +37,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "run", help="run the bot (long polling) against Telegram or TELEGRAM_API_BASE_URL"
     )
     sub.add_parser("migrate", help="apply database migrations and exit")
+    admin_cli.add_parser(sub)
     sub.add_parser(
         "check", help="check configuration, database, schema and gazetteer (health check)"
     )
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     # The demo's transcript is the output; library chatter would drown it.
-    configure_logging("WARNING" if args.command == "demo" else settings.log_level)
+    configure_logging("WARNING" if args.command in ("demo", "admin") else settings.log_level)
     if args.command == "demo":
         from bot.demo import run_demo
 
@@ -118,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_migrate(settings)
     if args.command == "check":
         return cmd_check(settings)
+    if args.command == "admin":
+        return admin_cli.run(args, settings)
     return cmd_run(settings)
 
 

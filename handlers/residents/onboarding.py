@@ -7,7 +7,9 @@ from telegram import Update
 from bot import keyboards, views
 from bot.context import Context
 from bot.i18n import N_
+from handlers.access import role_of
 from handlers.common import district_list, edit, load_resident, reply, stale_button
+from handlers.menu import team_help
 from storage import residents
 
 # (command, description) in the order Telegram's menu shows them.
@@ -72,4 +74,7 @@ async def show_help(update: Update, context: Context) -> None:
     lines.extend(f"/{name} — {_(description)}" for name, description in COMMANDS)
     lines.append("")
     lines.append(_("You can also just send the name of a district or town, e.g. Dalbandin."))
+    team = team_help(_, await role_of(update, context))
+    if team:
+        lines += ["", team]
     await reply(update, "\n".join(lines))
