@@ -69,7 +69,8 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_form_detection_and_round_trip() -> None:
     assert looks_like_form("headline: x") and not looks_like_form("Mastung, Kalat")
     built = build(
-        "kind: displacement\ndistricts: Quetta\nseverity: moderate\nheadline: Families arrive\nfamilies: 120\nindividuals: ۸۰۰\nfrom: Nushki"
+        "kind: displacement\ndistricts: Quetta\nseverity: moderate\n"
+        "headline: Families arrive\nfamilies: 120\nindividuals: ۸۰۰\nfrom: Nushki"
     )
     assert built.content is not None and built.content.displacement is not None
     assert built.content.displacement.individuals == 800  # Urdu digits
