@@ -1,4 +1,4 @@
-# Khabardar: the bot (and later its HTTP API) in one process.
+# Khabardar: the bot and its HTTP API in one process.
 FROM python:3.11-slim AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,13 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_URL=sqlite:////data/khabardar.db
 
 WORKDIR /app
-COPY pyproject.toml requirements.lock README.md ./
-COPY bot ./bot
-COPY handlers ./handlers
-COPY storage ./storage
-COPY domain ./domain
-COPY faketg ./faketg
-COPY main.py ./
+# .dockerignore keeps tests, data and any virtualenv out of the image. requirements.lock is a
+# constraints file: it pins versions of the runtime dependencies without installing dev tools.
+COPY . .
 RUN pip install -c requirements.lock . \
     && useradd --system --uid 10001 --home-dir /app khabardar \
     && mkdir -p /data && chown khabardar /data
