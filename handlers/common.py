@@ -80,3 +80,13 @@ def district_list(context: Context, slugs: list[str]) -> list[District]:
     found = [gazetteer.get(slug) for slug in slugs]
     ordered = [d for d in found if d is not None]
     return sorted(ordered, key=lambda d: gazetteer.districts.index(d))
+
+
+async def button_district(update: Update, context: Context) -> District | None:
+    """The district named after the ':' of the tapped button; None (answered) if unknown."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    district = context.services.gazetteer.get(query.data.rsplit(":", 1)[-1])
+    if district is None:
+        await stale_button(update, context)
+    return district

@@ -11,6 +11,7 @@ from domain.gazetteer import District, normalize_digits
 from domain.places import read_places
 from handlers.common import (
     argument_text,
+    button_district,
     district_list,
     edit,
     followed_slugs,
@@ -147,10 +148,9 @@ async def follow_from_picker(update: Update, context: Context) -> None:
     """Follow or stop following the district on the tapped button."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    action, slug = query.data.split(":")
-    district = context.services.gazetteer.get(slug)
+    action = query.data.split(":")[0]
+    district = await button_district(update, context)
     if district is None:
-        await stale_button(update, context)
         return
     _resident, _ = await load_resident(update, context)
     async with context.services.database.transaction() as session:
@@ -158,9 +158,13 @@ async def follow_from_picker(update: Update, context: Context) -> None:
             await residents.ensure_resident(
                 session, chat_id=update.effective_chat.id, language=_.language
             )
-            await residents.subscribe(session, chat_id=update.effective_chat.id, districts=[slug])
+            await residents.subscribe(
+                session, chat_id=update.effective_chat.id, districts=[district.slug]
+            )
         else:
-            await residents.unsubscribe(session, chat_id=update.effective_chat.id, districts=[slug])
+            await residents.unsubscribe(
+                session, chat_id=update.effective_chat.id, districts=[district.slug]
+            )
     name = district.display_name(_.language)
     await query.answer(
         _.plain("Following {district}", district=name)
@@ -213,9 +217,8 @@ async def remove_button(update: Update, context: Context) -> None:
     """Stop following the district on the tapped /mysubs button and refresh the list."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    district = context.services.gazetteer.get(query.data.split(":")[1])
+    district = await button_district(update, context)
     if district is None:
-        await stale_button(update, context)
         return
     _resident, _ = await load_resident(update, context)
     async with context.services.database.transaction() as session:
@@ -231,9 +234,8 @@ async def choose_candidate(update: Update, context: Context) -> None:
     """Follow the district the resident chose from "did you mean" or "which one"."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
-    district = context.services.gazetteer.get(query.data.split(":")[1])
+    district = await button_district(update, context)
     if district is None:
-        await stale_button(update, context)
         return
     _resident, _ = await load_resident(update, context)
     async with context.services.database.transaction() as session:

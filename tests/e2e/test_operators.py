@@ -178,6 +178,7 @@ async def test_update_and_cancel_reference_the_original(
     assert old is not None and old.state.value == "superseded"
 
     newest = update.plain.split()[2]  # "📨 Update KB-… of KB-… is waiting…"
+    await fake.wait_for_message(AMIR, f"{newest} was verified")
     cancel = await amir.send(f"/cancel {newest} false report, the road is open")
     assert "waiting for one tap" in cancel.plain
     one_tap = await fake.wait_for_message(BIBI, "CANCELLED")

@@ -125,3 +125,17 @@ async def test_urdu_mydata_and_delete(user: Callable[..., FakeUser]) -> None:
     await gul.send("/delete")
     await gul.press("ہاں، سب مٹا دیں")
     await gul.expect("مٹا دیا گیا")
+
+
+async def test_urdu_settings(user: Callable[..., FakeUser]) -> None:
+    gul = user(1003, language_code="ur")
+    await gul.send("/start")
+    await gul.press("اردو")
+    await gul.expect("اضلاع منتخب کریں")
+    shown = await gul.send("/settings")
+    assert "الرٹ کی اقسام: سکیورٹی واقعات، ٹرانسپورٹ کی معطلی، نقل مکانی" in shown.plain
+    await gul.press("شدید")
+    changed = await gul.expect("کم از کم شدت: شدید")
+    assert "✓ شدید" in changed.button_texts
+    await gul.press("✓ نقل مکانی")
+    await gul.expect("الرٹ کی اقسام: سکیورٹی واقعات، ٹرانسپورٹ کی معطلی\n")
