@@ -1,0 +1,81 @@
+"""What each delivery row says: alerts loaded once per worker, texts rendered once per language."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.alert_views import render_alert
+from bot.i18n import Catalogs
+from delivery.rules import Kind
+from delivery.views import edited_copy
+from domain.alerts import Alert
+from domain.gazetteer import Gazetteer
+from storage import alerts, deliveries
+from storage.delivery_queue import Claimed
+
+# Verified alerts never change, so caching them is safe; the bound only keeps a long-running
+# worker's memory flat.
+_MAX_ALERTS = 256
+
+
+class AlertBook:
+    """Verified alerts by row id (with the original an update or cancel corrects), and their
+    rendered texts by language."""
+
+    def __init__(self, catalogs: Catalogs, gazetteer: Gazetteer, tz: ZoneInfo) -> None:
+        self._catalogs = catalogs
+        self._gazetteer = gazetteer
+        self._tz = tz
+        self._alerts: dict[int, Alert] = {}
+        self._originals: dict[int, tuple[int, Alert]] = {}
+        self._texts: dict[tuple[int, str, Kind], str] = {}
+
+    async def load(self, session: AsyncSession, alert_ids: Collection[int]) -> None:
+        """Fetch the alerts (and originals) not yet known."""
+        missing = set(alert_ids) - self._alerts.keys()
+        if not missing:
+            return
+        if len(self._alerts) + len(missing) > _MAX_ALERTS:
+            self._alerts.clear()
+            self._originals.clear()
+            self._texts.clear()
+            missing = set(alert_ids)
+        for alert_id in missing:
+            identifier = await deliveries.identifier_of(session, alert_id=alert_id)
+            found = await alerts.get_alert(session, identifier=identifier) if identifier else None
+            if found is None:
+                continue
+            self._alerts[alert_id] = found
+            if found.references is not None:
+                original = await alerts.get_alert(session, identifier=found.references)
+                original_id = await deliveries.alert_id_of(session, identifier=found.references)
+                if original is not None and original_id is not None:
+                    self._originals[alert_id] = (original_id, original)
+
+    def get(self, alert_id: int) -> Alert | None:
+        """A loaded alert."""
+        return self._alerts.get(alert_id)
+
+    def original_id(self, alert_id: int) -> int | None:
+        """The row id of the alert a correction corrects."""
+        found = self._originals.get(alert_id)
+        return found[0] if found else None
+
+    def text(self, row: Claimed) -> str:
+        """The new message (send) or the marked old copy (edit) for this row's chat."""
+        key = (row.alert_id, row.language, row.kind)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = self._render(row)
+        return text
+
+    def _render(self, row: Claimed) -> str:
+        _ = self._catalogs.get(row.language)
+        alert = self._alerts[row.alert_id]
+        if row.kind is Kind.SEND:
+            return str(render_alert(_, alert, gazetteer=self._gazetteer, tz=self._tz))
+        _original_id, original = self._originals[row.alert_id]
+        return edited_copy(_, original, alert, gazetteer=self._gazetteer, tz=self._tz)

@@ -1,0 +1,202 @@
+"""The delivery engine's ticks on PTB's JobQueue: plan what is due, expire, quiet hours.
+
+The database is the source of truth: every tick reads it afresh, so a tick that runs twice,
+late, or after a restart does the right thing once. The sender (delivery.sender) runs as one
+long-lived task per process that the ticks wake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+import time
+from datetime import UTC, datetime, timedelta
+
+from telegram.ext import Job
+
+from bot.context import Context, KhabardarApp
+from delivery.compose import AlertBook
+from delivery.rules import local_minute
+from delivery.sender import Sender
+from storage import alerts, deliveries, delivery_queue, delivery_reports, residents
+from storage.deliveries import Plan
+
+log = logging.getLogger(__name__)
+
+# Keys of the transaction-scoped advisory locks that make a tick a singleton across workers.
+LOCK_PLAN, LOCK_EXPIRY, LOCK_QUIET, LOCK_PROGRESS = 4_404_001, 4_404_002, 4_404_003, 4_404_004
+# Long enough for /report and for corrections to find who got the original (a closed alert can
+# no longer be updated or cancelled), short enough not to keep a history of who was warned.
+DELIVERY_RETENTION = timedelta(days=30)
+
+
+class DeliveryEngine:
+    """One per process: owns the sender task, plans due alerts, and runs the housekeeping."""
+
+    def __init__(self, app: KhabardarApp) -> None:
+        services = app.bot_data.services
+        settings = services.settings
+        self.app = app
+        self.services = services
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.book = AlertBook(services.catalogs, services.gazetteer, settings.tz)
+        self.sender = Sender(
+            bot=app.bot,
+            database=services.database,
+            book=self.book,
+            metrics=services.metrics,
+            owner=self.owner,
+            concurrency=settings.delivery_concurrency,
+            lease=timedelta(seconds=settings.delivery_lease_seconds),
+            paid_broadcast=settings.paid_broadcast,
+        )
+        self._task: asyncio.Task[None] | None = None
+        self._recovered = False
+        self._planning = asyncio.Lock()
+        self._publish_job: Job[Context] | None = None
+        self._publish_at: datetime | None = None
+        self.last_plan_seconds: float | None = None  # for the benchmark and the logs
+
+    # --- ticks ---------------------------------------------------------------------------
+
+    async def dispatch(self, context: Context) -> None:
+        """Plan every due alert, return expired leases to the queue, and wake the sender."""
+        if not self._recovered:
+            await self._recover()
+        self._ensure_sender()
+        while await self._plan_one():
+            self.sender.wake.set()  # each plan's rows go out while the next is planned
+        now = datetime.now(UTC)
+        async with self.services.database.transaction() as session:
+            await delivery_queue.recover_expired_leases(session, now=now)
+            depth = await delivery_queue.queue_depth(session)
+            upcoming = await deliveries.next_scheduled(session, now=now)
+        self.services.metrics.queue_depth.set(depth)
+        self._schedule_publication(upcoming)
+        self.sender.wake.set()
+
+    async def expire(self, context: Context) -> None:
+        """Expire alerts whose time is up; their unsent rows are recorded as skipped."""
+        now = datetime.now(UTC)
+        async with self.services.database.transaction() as session:
+            if not await delivery_queue.try_singleton(session, key=LOCK_EXPIRY):
+                return
+            expired = await alerts.expire_due(session, now=now)
+            skipped = await delivery_queue.skip_closed(session, now=now)
+        if expired or skipped:
+            log.info("expired %s; %d unsent deliveries skipped", ", ".join(expired), skipped)
+
+    async def quiet_hours(self, context: Context) -> None:
+        """Release held rows of residents whose quiet hours ended; hold routine ones that began."""
+        minute = local_minute(datetime.now(UTC), self.services.settings.tz)
+        async with self.services.database.transaction() as session:
+            if not await delivery_queue.try_singleton(session, key=LOCK_QUIET):
+                return
+            held, released = await delivery_queue.hold_and_release(session, minute=minute)
+        if released:
+            self.sender.wake.set()
+        if held or released:
+            log.info("quiet hours: %d deliveries held, %d released", held, released)
+
+    async def retention(self, context: Context) -> None:
+        """Erase delivery rows of alerts closed long ago: who received what is personal data."""
+        before = datetime.now(UTC) - DELIVERY_RETENTION
+        async with self.services.database.transaction() as session:
+            erased = await delivery_queue.purge_closed(session, before=before)
+        if erased:
+            log.info(
+                "retention: erased %d delivery rows of alerts closed before %s", erased, before
+            )
+
+    def stop(self) -> None:
+        """Ask the sender to finish its in-flight sends and hand back the rest."""
+        self.sender.stop.set()
+
+    # --- internals -----------------------------------------------------------------------
+
+    async def _recover(self) -> None:
+        # SQLite has one worker, so rows still claimed at start-up belong to this process's
+        # previous life (killed): retry them now rather than after their lease runs out.
+        if self.services.database.is_sqlite:
+            async with self.services.database.transaction() as session:
+                released = await delivery_queue.release_claims(session)
+            if released:
+                log.warning("retrying %d deliveries claimed before a restart", released)
+        self._recovered = True
+
+    def _ensure_sender(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        if self._task is not None and not self._task.cancelled() and self._task.exception():
+            log.error("delivery sender stopped; restarting it", exc_info=self._task.exception())
+        self.sender.stop.clear()
+        self._task = self.app.create_task(self.sender.run(), name="delivery-sender")
+
+    async def _plan_one(self) -> Plan | None:
+        """Plan the oldest due alert in its own transaction (so its sends start at once)."""
+        settings = self.services.settings
+        started = time.perf_counter()
+        async with self._planning, self.services.database.transaction() as session:
+            if not await delivery_queue.try_singleton(session, key=LOCK_PLAN):
+                return None
+            now = datetime.now(UTC)
+            due = await deliveries.list_due_unplanned(session, now=now, limit=1)
+            found = await alerts.get_alert(session, identifier=due[0]) if due else None
+            if found is None:
+                return None
+            plan = await deliveries.plan_deliveries(
+                session,
+                alert_=found,
+                now=now,
+                minute=local_minute(now, settings.tz),
+                admin_ids=settings.admin_ids,
+                default_language=settings.default_language,
+            )
+            if plan is None:
+                return None
+            watchers = []
+            for user_id in dict.fromkeys(u for u in (found.author_id, found.verified_by) if u):
+                resident = await residents.get_resident(session, chat_id=user_id)
+                watchers.append(
+                    (user_id, resident.language if resident else settings.default_language)
+                )
+            await delivery_reports.add_watchers(
+                session, alert_id=plan.alert_id, watchers=watchers, now=now
+            )
+        self.last_plan_seconds = time.perf_counter() - started
+        log.info(
+            "planned %s: %d sends, %d edits in %.2f s",
+            found.identifier,
+            plan.sends,
+            plan.edits,
+            self.last_plan_seconds,
+        )
+        return plan
+
+    def _schedule_publication(self, when: datetime | None) -> None:
+        """A one-off tick at the next scheduled alert's effective time (the dispatch tick would
+        find it too, this makes it punctual)."""
+        if when == self._publish_at:
+            return
+        if self._publish_job is not None:
+            self._publish_job.schedule_removal()
+            self._publish_job = None
+        self._publish_at = when
+        job_queue = self.app.job_queue
+        if when is not None and job_queue is not None:
+            self._publish_job = job_queue.run_once(
+                self.dispatch, when, name="delivery-publish", job_kwargs=JOB_KWARGS
+            )
+
+
+# Why these APScheduler settings, for every delivery job:
+# - misfire_grace_time=None: a run that starts late (the event loop was busy planning a large
+#   fan-out, the machine slept) still runs; the default would skip it silently.
+# - coalesce=True: runs missed meanwhile collapse into one; a tick reads the database, so one
+#   run catches up on all of them.
+# - max_instances=1: a tick never overlaps itself, so a slow run does not start a second one
+#   beside it; the next run simply comes at the next interval.
+JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}

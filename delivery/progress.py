@@ -1,0 +1,101 @@
+"""Operators' live view of a fan-out: one message per watcher, edited as it progresses."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from telegram.error import BadRequest, TelegramError
+
+from bot.context import Context, Services
+from delivery.engine import LOCK_PROGRESS
+from delivery.limiter import PriorityRateLimiter
+from delivery.pacing import SlotClock
+from delivery.views import Progress, render_report
+from domain.alerts import Alert
+from storage import alerts, deliveries, delivery_queue, delivery_reports
+from storage.delivery_reports import FanoutCounts, Watch
+
+log = logging.getLogger(__name__)
+
+
+async def load_report(services: Services, identifier: str) -> tuple[Alert, FanoutCounts] | None:
+    """An alert and its fan-out counts, or None if there is no such alert."""
+    async with services.database.transaction() as session:
+        found = await alerts.get_alert(session, identifier=identifier)
+        alert_id = await deliveries.alert_id_of(session, identifier=identifier)
+        if found is None or alert_id is None:
+            return None
+        return found, await delivery_reports.fanout_counts(session, alert_id=alert_id)
+
+
+def pace_of(services: Services, limiter: object) -> float:
+    """The send rate the engine allows, for ETAs before the first measurement."""
+    rate = (
+        limiter.rate
+        if isinstance(limiter, PriorityRateLimiter)
+        else services.settings.delivery_rate
+    )
+    return SlotClock(rate).pace()
+
+
+async def progress_tick(context: Context) -> None:
+    """Send or edit each open progress message; the tick's interval throttles the edits."""
+    services = context.services
+    now = datetime.now(UTC)
+    async with services.database.transaction() as session:
+        # Held for the whole tick, so two workers never edit the same message at once.
+        if not await delivery_queue.try_singleton(session, key=LOCK_PROGRESS):
+            return
+        watches = await delivery_reports.list_open_watches(session)
+        reports: dict[int, tuple[Alert, FanoutCounts]] = {}
+        for alert_id in {w.alert_id for w in watches}:
+            identifier = await deliveries.identifier_of(session, alert_id=alert_id)
+            found = await alerts.get_alert(session, identifier=identifier) if identifier else None
+            if found is not None:
+                counts = await delivery_reports.fanout_counts(session, alert_id=alert_id)
+                reports[alert_id] = (found, counts)
+        pace = pace_of(services, context.bot.rate_limiter)
+        # Sends first, writes last: a SQLite write lock is then held only for the updates.
+        shown: list[tuple[Watch, int | None, str, bool]] = []
+        for watch in watches:
+            report = reports.get(watch.alert_id)
+            if report is None:
+                continue
+            found, counts = report
+            _ = context.translator(watch.language)
+            text = str(
+                render_report(_, found, Progress(counts, now, pace), tz=services.settings.tz)
+            )
+            message_id = await _show(context, watch, text)
+            shown.append((watch, message_id, text, counts.finished or message_id is None))
+        for watch, message_id, text, finished in shown:
+            await delivery_reports.update_watch(
+                session,
+                alert_id=watch.alert_id,
+                chat_id=watch.chat_id,
+                message_id=message_id,
+                text=text,
+                finished=finished,
+                now=now,
+            )
+
+
+async def _show(context: Context, watch: Watch, text: str) -> int | None:
+    """The watcher's message id after showing them the text; None if they cannot be reached."""
+    try:
+        if watch.message_id is None:
+            sent = await context.bot.send_message(watch.chat_id, text)
+            return sent.message_id
+        if text != watch.last_text:
+            await context.bot.edit_message_text(
+                text, chat_id=watch.chat_id, message_id=watch.message_id
+            )
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            log.warning("progress message for %s: %s", watch.chat_id, exc.message)
+            return None
+    except TelegramError as exc:
+        log.warning("progress message for %s: %s", watch.chat_id, exc.message)
+        return None
+    return watch.message_id

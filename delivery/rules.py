@@ -1,0 +1,154 @@
+"""Who receives an alert, in what order, and what to do when a send fails: plain values only."""
+
+from __future__ import annotations
+
+import enum
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.alerts import Alert, MsgType, Urgency
+from domain.preferences import Severity
+
+# A send that keeps failing is given up after this many claims: with the backoff below that
+# is about eight minutes of trying, long enough to ride out a Telegram or network hiccup,
+# short enough that the operator's report says "failed" while the alert still matters.
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=2)
+BACKOFF_CAP = timedelta(minutes=5)
+
+
+class State(enum.StrEnum):
+    """Where one delivery row is."""
+
+    PENDING = "pending"  # waiting to be sent (possibly not before next_attempt_at)
+    CLAIMED = "claimed"  # a worker holds it under a lease
+    SENT = "sent"
+    FAILED = "failed"  # gave up: retries exhausted, or Telegram refused the message itself
+    BLOCKED = "blocked"  # the chat blocked the bot, was deactivated or does not exist
+    SKIPPED = "skipped"  # the alert expired, was superseded or cancelled before it went out
+    HELD = "held"  # waiting for the resident's quiet hours to end
+
+
+class Kind(enum.StrEnum):
+    """What a delivery row does."""
+
+    SEND = "send"  # send the alert as a new message
+    EDIT = "edit"  # mark the copy of the original the chat already has as updated/cancelled
+
+
+WAITING = frozenset({State.PENDING, State.CLAIMED, State.HELD})
+# Rows a correction treats as "the chat has (or is just getting) the original".
+RECEIVED = frozenset({State.SENT, State.CLAIMED})
+
+
+class Priority(enum.IntEnum):
+    """Order of service for the shared send budget; lower goes first."""
+
+    INTERACTIVE = 0  # replies to residents and operators, progress messages
+    URGENT = 1  # Extreme or Immediate alerts, and cancellations
+    SEVERE = 2
+    ROUTINE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """The sources a delivery plan draws its chats from."""
+
+    subscribers: bool  # residents following the alert's districts whose filters admit it
+    team: bool  # operators, staff and admins (exercises and tests)
+    original_recipients: bool  # whoever received the alert this one corrects
+    edit_original: bool  # also mark their copy of the original as updated or cancelled
+
+
+def audience_of(alert: Alert) -> Audience:
+    """Who an alert goes to: team-only alerts never reach residents; an update reaches the
+    original's recipients and the current subscribers; a cancel only the original's recipients."""
+    team_only = alert.content.team_only
+    if alert.msg_type is MsgType.CANCEL:
+        return Audience(subscribers=False, team=False, original_recipients=True, edit_original=True)
+    correction = alert.msg_type is MsgType.UPDATE
+    return Audience(
+        subscribers=not team_only,
+        team=team_only,
+        original_recipients=correction,
+        edit_original=correction,
+    )
+
+
+def is_urgent(alert: Alert) -> bool:
+    """Urgent alerts go first and are never held by quiet hours."""
+    content = alert.content
+    return (
+        content.severity is Severity.EXTREME
+        or content.urgency is Urgency.IMMEDIATE
+        or alert.msg_type is MsgType.CANCEL
+    )
+
+
+def priority_of(alert: Alert) -> Priority:
+    """The alert's place in the send queue."""
+    if is_urgent(alert):
+        return Priority.URGENT
+    if alert.content.severity is Severity.SEVERE:
+        return Priority.SEVERE
+    return Priority.ROUTINE
+
+
+def local_minute(now: datetime, tz: ZoneInfo) -> int:
+    """Minutes since local midnight: what residents' quiet hours are written in."""
+    local = now.astimezone(tz)
+    return local.hour * 60 + local.minute
+
+
+class Failure(enum.StrEnum):
+    """How a send failed, in Telegram-free terms."""
+
+    RATE_LIMITED = "rate_limited"  # 429: not the message's fault, try again after the pause
+    GONE = "gone"  # blocked, deactivated, chat not found: never retry
+    MIGRATED = "migrated"  # the group became a supergroup: retry at the new chat id
+    TRANSIENT = "transient"  # 5xx, timeouts, dropped connections
+    REJECTED = "rejected"  # any other 400: retrying the same request cannot help
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What becomes of a row after a failed attempt."""
+
+    state: State
+    next_attempt_at: datetime | None = None
+    # A 429 is the sender's doing, not the row's: its claim is not counted as an attempt.
+    refund_attempt: bool = False
+
+
+def backoff(attempts: int, rng: random.Random) -> timedelta:
+    """Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(attempts-1))].
+
+    Full jitter spreads the retries of a burst of failures instead of sending them back in
+    step, which would fail them again together.
+    """
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (1 << min(max(attempts - 1, 0), 20)))
+    return ceiling * rng.random()
+
+
+def after_failure(
+    failure: Failure,
+    *,
+    attempts: int,
+    now: datetime,
+    rng: random.Random,
+    retry_after: timedelta | None = None,
+) -> Decision:
+    """The next step for a row whose attempt number `attempts` failed this way."""
+    if failure is Failure.GONE:
+        return Decision(State.BLOCKED)
+    if failure is Failure.REJECTED:
+        return Decision(State.FAILED)
+    if failure is Failure.RATE_LIMITED:
+        return Decision(State.PENDING, now + (retry_after or timedelta(seconds=1)), True)
+    if failure is Failure.MIGRATED:
+        return Decision(State.PENDING, now, True)
+    if attempts >= MAX_ATTEMPTS:
+        return Decision(State.FAILED)
+    return Decision(State.PENDING, now + backoff(attempts, rng))

@@ -1,0 +1,296 @@
+"""The fan-out pipeline of one worker: claim leased batches, send through PTB, record outcomes.
+
+At most `concurrency` sends are in flight and at most `RECORD_BATCH` finished sends wait to be
+recorded; a crash can therefore repeat at most concurrency + RECORD_BATCH messages that
+Telegram had accepted (the duplicate bound in the README). Rows claimed but not yet sent are
+simply retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from bot.metrics import Metrics
+from delivery.compose import AlertBook
+from delivery.limiter import PriorityRateLimiter, retry_after_seconds, sending_as
+from delivery.rules import Failure, Kind, Priority, State, after_failure
+from storage import delivery_queue
+from storage.db import Database
+from storage.delivery_queue import Claimed
+
+log = logging.getLogger(__name__)
+RECORD_BATCH = 64
+RECORD_INTERVAL = 0.05  # seconds: a send is recorded within this, or when a batch fills up
+_GONE = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated")
+_NO_COPY = ("message to edit not found", "message can't be edited")
+EDIT_DEFER = timedelta(seconds=1)
+Copy = tuple[State, int | None]  # the original copy an edit row marks: its state, message id
+_NO_COPY_ROW: Copy = (State.SKIPPED, None)
+
+
+@dataclass(slots=True)
+class Result:
+    """How one row's attempt ended."""
+
+    row: Claimed
+    message_id: int | None = None
+    failure: Failure | None = None
+    skipped: bool = False
+    error: str = ""
+    retry_after: timedelta | None = None
+    new_chat_id: int | None = None
+    deferred: bool = False  # an edit whose original copy is still on its way
+
+
+def classify(row: Claimed, exc: TelegramError) -> Result:
+    """Telegram's answer in the engine's terms."""
+    if isinstance(exc, RetryAfter):
+        wait = timedelta(seconds=retry_after_seconds(exc))
+        return Result(row, failure=Failure.RATE_LIMITED, error=exc.message, retry_after=wait)
+    if isinstance(exc, ChatMigrated):
+        return Result(row, failure=Failure.MIGRATED, error=exc.message, new_chat_id=exc.new_chat_id)
+    if isinstance(exc, Forbidden):
+        return Result(row, failure=Failure.GONE, error=exc.message)
+    if isinstance(exc, BadRequest):
+        text = exc.message.lower()
+        if row.kind is Kind.EDIT and any(n in text for n in _NO_COPY):
+            return Result(row, skipped=True, error=exc.message)
+        gone = any(n in text for n in _GONE)
+        return Result(row, failure=Failure.GONE if gone else Failure.REJECTED, error=exc.message)
+    return Result(row, failure=Failure.TRANSIENT, error=exc.message or type(exc).__name__)
+
+
+class Sender:
+    """Drains the outbox while woken; one per worker process."""
+
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        database: Database,
+        book: AlertBook,
+        metrics: Metrics,
+        owner: str,
+        concurrency: int,
+        lease: timedelta,
+        paid_broadcast: bool,
+    ) -> None:
+        self.bot, self.database, self.book, self.metrics = bot, database, book, metrics
+        self.owner = owner
+        self.concurrency = concurrency
+        self.lease = lease
+        self.paid_broadcast = paid_broadcast
+        self.wake = asyncio.Event()
+        self.stop = asyncio.Event()
+        self._queue: asyncio.Queue[tuple[Claimed, Copy] | None] = asyncio.Queue()
+        self._hungry = asyncio.Event()
+        self._results: list[Result] = []
+        self._room = asyncio.Semaphore(RECORD_BATCH)
+        self._flush_soon = asyncio.Event()
+        self._rng = random.Random()  # noqa: S311 - jitter, not security
+
+    @property
+    def limiter(self) -> PriorityRateLimiter | None:
+        """The bot's rate limiter, to hold claims back during a 429 pause."""
+        found = getattr(self.bot, "rate_limiter", None)
+        return found if isinstance(found, PriorityRateLimiter) else None
+
+    async def run(self) -> None:
+        """Claim and send until stopped; then finish in-flight sends and hand back the rest."""
+        workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
+        helpers = [asyncio.create_task(self._record_loop()), asyncio.create_task(self._renew())]
+        try:
+            await self._claim_loop()
+        finally:
+            while not self._queue.empty():
+                self._queue.get_nowait()  # not started: release_claims hands them back
+            for _ in workers:
+                self._queue.put_nowait(None)
+            await asyncio.gather(*workers, return_exceptions=True)
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+            await self._flush()
+            async with self.database.transaction() as session:
+                await delivery_queue.release_claims(session, owner=self.owner)
+
+    async def _claim_loop(self) -> None:
+        while not self.stop.is_set():
+            limiter = self.limiter
+            pause = limiter.paused_for() if limiter else 0.0
+            if pause > 0:  # claimed rows would only wait out the 429 under a lease
+                await self._wait(self.stop, pause)
+                continue
+            room = 2 * self.concurrency - self._queue.qsize()
+            if self._queue.qsize() < self.concurrency and await self._claim(room):
+                continue
+            if self._queue.qsize() >= self.concurrency:
+                self._hungry.clear()
+                await self._wait(self._hungry, 1.0)
+            else:
+                # Nothing due: the dispatch tick or wake_dispatch() wakes us.
+                await self._wait(self.wake, 1.0)
+                self.wake.clear()
+
+    async def _wait(self, event: asyncio.Event, seconds: float) -> None:
+        stop = asyncio.ensure_future(self.stop.wait())
+        other = asyncio.ensure_future(event.wait())
+        await asyncio.wait({stop, other}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        other.cancel()
+
+    async def _claim(self, limit: int) -> int:
+        now = datetime.now(UTC)
+        async with self.database.transaction() as session:
+            rows = await delivery_queue.claim_batch(
+                session, owner=self.owner, now=now, lease_until=now + self.lease, limit=limit
+            )
+            if not rows:
+                return 0
+            await self.book.load(session, {r.alert_id for r in rows})
+            targets: dict[tuple[int, int], Copy] = {}
+            for alert_id in {r.alert_id for r in rows if r.kind is Kind.EDIT}:
+                original = self.book.original_id(alert_id)
+                chats = [r.chat_id for r in rows if r.alert_id == alert_id and r.kind is Kind.EDIT]
+                if original is not None:
+                    copies = await delivery_queue.copies_of(
+                        session, alert_id=original, chat_ids=chats
+                    )
+                    targets.update({(alert_id, chat): copy for chat, copy in copies.items()})
+        for row in rows:
+            self._queue.put_nowait((row, targets.get((row.alert_id, row.chat_id), _NO_COPY_ROW)))
+        return len(rows)
+
+    async def _work(self) -> None:
+        while (job := await self._queue.get()) is not None:
+            result = await self._deliver(*job)
+            await self._room.acquire()
+            self._results.append(result)
+            if len(self._results) >= RECORD_BATCH // 2:
+                self._flush_soon.set()
+            if self._queue.qsize() < self.concurrency:
+                self._hungry.set()
+
+    async def _deliver(self, row: Claimed, copy: Copy) -> Result:
+        if self.book.get(row.alert_id) is None:
+            return Result(row, skipped=True, error="alert gone")
+        try:
+            text = self.book.text(row)
+            with sending_as(Priority(row.priority)):
+                if row.kind is Kind.SEND:
+                    message = await self.bot.send_message(
+                        row.chat_id, text, allow_paid_broadcast=self.paid_broadcast or None
+                    )
+                    return Result(row, message_id=message.message_id)
+                state, target = copy
+                if state in (State.PENDING, State.CLAIMED):
+                    return Result(row, deferred=True, error="original copy not sent yet")
+                if state is not State.SENT or target is None:
+                    return Result(row, skipped=True, error="no copy to edit")
+                await self.bot.edit_message_text(text, chat_id=row.chat_id, message_id=target)
+                return Result(row, message_id=target)
+        except BadRequest as exc:
+            if row.kind is Kind.EDIT and "not modified" in exc.message.lower():
+                return Result(row, message_id=copy[1])  # an edit repeated after a crash
+            return classify(row, exc)
+        except TelegramError as exc:
+            return classify(row, exc)
+        except Exception as exc:  # a bug must not stop the fan-out; the row is retried
+            log.exception("delivery %s failed unexpectedly", row.id)
+            return Result(row, failure=Failure.TRANSIENT, error=repr(exc))
+
+    async def _record_loop(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._flush_soon.wait(), RECORD_INTERVAL)
+            self._flush_soon.clear()
+            await self._flush()
+
+    async def _flush(self) -> None:
+        batch, self._results = self._results, []
+        if not batch:
+            return
+        try:
+            await self._write(batch)
+        except Exception:
+            # Keep them (and the backpressure) until the database answers again.
+            log.exception("could not record %d deliveries; will retry", len(batch))
+            self._results = batch + self._results
+            return
+        for _ in batch:
+            self._room.release()
+
+    async def _write(self, batch: list[Result]) -> None:
+        now = datetime.now(UTC)
+        sent: list[tuple[int, int | None]] = []
+        retries: list[tuple[int, datetime, str, bool]] = []
+        finals: list[tuple[int, State, str]] = []
+        gone: set[int] = set()
+        moves: list[tuple[int, int]] = []
+        outcomes: list[str] = []
+        for r in batch:
+            if r.deferred:
+                retries.append((r.row.id, now + EDIT_DEFER, r.error, True))
+                outcomes.append("deferred")
+                continue
+            if r.failure is None and not r.skipped:
+                sent.append((r.row.id, r.message_id))
+                outcomes.append("edited" if r.row.kind is Kind.EDIT else "sent")
+                continue
+            if r.skipped:
+                finals.append((r.row.id, State.SKIPPED, r.error))
+                outcomes.append("skipped")
+                continue
+            assert r.failure is not None
+            decision = after_failure(
+                r.failure,
+                attempts=r.row.attempts,
+                now=now,
+                rng=self._rng,
+                retry_after=r.retry_after,
+            )
+            if decision.state is State.PENDING:
+                assert decision.next_attempt_at is not None
+                retries.append(
+                    (r.row.id, decision.next_attempt_at, r.error, decision.refund_attempt)
+                )
+            else:
+                finals.append((r.row.id, decision.state, r.error))
+            if r.failure is Failure.GONE and r.row.kind is Kind.SEND:
+                gone.add(r.row.chat_id)
+            if r.failure is Failure.MIGRATED and r.new_chat_id is not None:
+                moves.append((r.row.chat_id, r.new_chat_id))
+            outcomes.append(
+                decision.state.value if decision.state is not State.PENDING else "retry"
+            )
+        async with self.database.transaction() as session:
+            for old, new in moves:
+                await delivery_queue.move_chat(session, old=old, new=new)
+            await delivery_queue.record_sent(session, sent=sent, now=now)
+            await delivery_queue.record_retries(session, owner=self.owner, retries=retries)
+            await delivery_queue.record_final(session, owner=self.owner, finals=finals)
+            await delivery_queue.deactivate_chats(session, chat_ids=gone)
+        for outcome in outcomes:
+            self.metrics.deliveries.labels(outcome).inc()
+
+    async def _renew(self) -> None:
+        # The heartbeat: leases stay short (a crashed worker's rows come back soon) while a
+        # live worker keeps what it holds, even through a long 429 pause.
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                async with self.database.transaction() as session:
+                    now = datetime.now(UTC)
+                    await delivery_queue.renew_leases(
+                        session, owner=self.owner, until=now + self.lease
+                    )
+            except Exception:
+                log.exception("could not renew delivery leases")

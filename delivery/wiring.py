@@ -1,0 +1,91 @@
+"""How the composition root plugs the delivery engine into python-telegram-bot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apscheduler.events import (  # type: ignore[import-untyped]
+    EVENT_SCHEDULER_SHUTDOWN,
+    SchedulerEvent,
+)
+from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
+
+from bot.context import BotData, Context, KhabardarApp
+from bot.settings import Settings
+from delivery.engine import JOB_KWARGS, DeliveryEngine
+from delivery.limiter import PriorityRateLimiter
+from delivery.progress import progress_tick
+from delivery.transport import StreamRequest
+
+# What build_application's builder is once context types are set (PTB's JobQueue type
+# parameter keeps its default context there).
+_DefaultContext = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+Builder = ApplicationBuilder[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[_DefaultContext]
+]
+DISPATCH_JOB = "delivery-dispatch"
+# Spare connections beyond the fan-out's, so a reply never queues behind bulk sends.
+INTERACTIVE_CONNECTIONS = 8
+# Seconds between runs. Dispatch is also woken at once by wake_dispatch(); its interval is the
+# safety net. Progress edits every 2 s are the throttle on operators' live messages.
+DISPATCH_INTERVAL, PROGRESS_INTERVAL, EXPIRY_INTERVAL, QUIET_INTERVAL = 2.0, 2.0, 30.0, 30.0
+RETENTION_INTERVAL = 3600.0
+
+
+def configure_builder(builder: Builder, settings: Settings) -> Builder:
+    """Every request shares one priority-aware budget, over the lean keep-alive transport."""
+    pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
+    return builder.request(StreamRequest(pool_size=pool)).rate_limiter(
+        PriorityRateLimiter(settings.delivery_rate)
+    )
+
+
+def install_delivery(app: KhabardarApp) -> DeliveryEngine:
+    """Schedule the delivery ticks on the app's JobQueue (they start with the app)."""
+    job_queue = app.job_queue
+    if job_queue is None:
+        raise RuntimeError("the delivery engine needs python-telegram-bot[job-queue]")
+    engine = DeliveryEngine(app)
+    limiter = app.bot.rate_limiter
+    if isinstance(limiter, PriorityRateLimiter):
+        limiter.on_throttled = app.bot_data.services.metrics.throttled.inc
+    jobs = [
+        (engine.dispatch, DISPATCH_INTERVAL, DISPATCH_JOB),
+        (progress_tick, PROGRESS_INTERVAL, "delivery-progress"),
+        (engine.expire, EXPIRY_INTERVAL, "delivery-expiry"),
+        (engine.quiet_hours, QUIET_INTERVAL, "delivery-quiet-hours"),
+        (engine.retention, RETENTION_INTERVAL, "delivery-retention"),
+    ]
+    for callback, interval, name in jobs:
+        job_queue.run_repeating(
+            callback, interval, first=0, name=name, data=engine, job_kwargs=JOB_KWARGS
+        )
+
+    # app.stop() stops the JobQueue, then awaits tasks made with create_task: stopping the
+    # sender here lets it finish in-flight sends and hand back the rest before the bot closes.
+    def on_shutdown(_event: SchedulerEvent) -> None:
+        engine.stop()
+
+    job_queue.scheduler.add_listener(on_shutdown, EVENT_SCHEDULER_SHUTDOWN)
+
+    # A second operator's approval wakes the dispatcher at once; the tick is only the safety net.
+    async def on_verified(_identifier: str) -> None:
+        wake_dispatch(app)
+
+    app.bot_data.services.verified_hooks.append(on_verified)
+    return engine
+
+
+def engine_of(app: KhabardarApp) -> DeliveryEngine | None:
+    """The engine install_delivery() put on this app, if any."""
+    job_queue = app.job_queue
+    jobs = job_queue.get_jobs_by_name(DISPATCH_JOB) if job_queue else ()
+    engine = jobs[0].data if jobs else None
+    return engine if isinstance(engine, DeliveryEngine) else None
+
+
+def wake_dispatch(app: KhabardarApp) -> None:
+    """Plan and send now: call after an alert is verified (its transaction committed)."""
+    engine = engine_of(app)
+    if engine is not None and app.job_queue is not None:
+        app.job_queue.run_once(engine.dispatch, 0, name="delivery-wake", job_kwargs=JOB_KWARGS)

@@ -1,0 +1,340 @@
+"""Named queries of the delivery queue: leases, outcomes and housekeeping; the caller commits.
+
+Claiming takes leases: on PostgreSQL with FOR UPDATE SKIP LOCKED, so several workers share the
+queue; SQLite serialises writers, so there one worker claims at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import BigInteger, bindparam, case, delete, func, literal, not_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from delivery.rules import Kind, State
+from domain.alerts import AlertState
+from storage.alert_models import UTCDateTime, alert
+from storage.deliveries import quiet_now, resident, subscription
+from storage.delivery_models import delivery
+
+_VERIFIED = AlertState.VERIFIED.value
+_WAITING = (State.PENDING.value, State.HELD.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery row a worker now holds under its lease."""
+
+    id: int
+    alert_id: int
+    chat_id: int
+    kind: Kind
+    language: str
+    attempts: int
+    priority: int
+
+
+# --- claiming and recording ---------------------------------------------------------------
+
+
+async def claim_batch(
+    session: AsyncSession, *, owner: str, now: datetime, lease_until: datetime, limit: int
+) -> list[Claimed]:
+    """Lease up to `limit` due rows of live alerts, most urgent first. Rows other workers hold
+    are skipped, not waited for (PostgreSQL); an alert that closed is never claimed."""
+    live = select(alert.c.id).where(alert.c.state == _VERIFIED, alert.c.expires > now)
+    pick = (
+        select(delivery.c.id)
+        .where(
+            delivery.c.state == State.PENDING.value,
+            delivery.c.next_attempt_at <= now,
+            delivery.c.alert_id.in_(live),
+        )
+        .order_by(delivery.c.priority, delivery.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = await session.execute(
+        update(delivery)
+        .where(delivery.c.id.in_(pick.scalar_subquery()))
+        .values(
+            state=State.CLAIMED.value,
+            lease_owner=owner,
+            lease_until=lease_until,
+            attempts=delivery.c.attempts + 1,
+        )
+        .returning(
+            delivery.c.id,
+            delivery.c.alert_id,
+            delivery.c.chat_id,
+            delivery.c.kind,
+            delivery.c.language,
+            delivery.c.attempts,
+            delivery.c.priority,
+        )
+    )
+    claimed = [
+        Claimed(r.id, r.alert_id, r.chat_id, Kind(r.kind), r.language, r.attempts, r.priority)
+        for r in result
+    ]
+    return sorted(claimed, key=lambda c: (c.priority, c.id))
+
+
+async def renew_leases(session: AsyncSession, *, owner: str, until: datetime) -> int:
+    """Extend every lease this worker holds (its heartbeat)."""
+    result = await session.execute(
+        update(delivery)
+        .where(delivery.c.lease_owner == owner, delivery.c.state == State.CLAIMED.value)
+        .values(lease_until=until)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def recover_expired_leases(session: AsyncSession, *, now: datetime) -> int:
+    """Put rows whose worker stopped renewing (it crashed) back in the queue."""
+    result = await session.execute(
+        update(delivery)
+        .where(delivery.c.state == State.CLAIMED.value, delivery.c.lease_until < now)
+        .values(state=State.PENDING.value, lease_owner=None, lease_until=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_claims(session: AsyncSession, *, owner: str | None = None) -> int:
+    """Hand back unsent claimed rows (a worker stopping; all of them when owner is None, which
+    only the single SQLite worker does on start-up). Their claim does not count as an attempt."""
+    where = [delivery.c.state == State.CLAIMED.value]
+    if owner is not None:
+        where.append(delivery.c.lease_owner == owner)
+    result = await session.execute(
+        update(delivery)
+        .where(*where)
+        .values(
+            state=State.PENDING.value,
+            lease_owner=None,
+            lease_until=None,
+            attempts=func.max(delivery.c.attempts - 1, 0)
+            if session.get_bind().dialect.name == "sqlite"
+            else func.greatest(delivery.c.attempts - 1, 0),
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def record_sent(
+    session: AsyncSession, *, sent: Sequence[tuple[int, int | None]], now: datetime
+) -> None:
+    """Mark rows sent with their Telegram message ids (executemany: one round trip)."""
+    if not sent:
+        return
+    await session.execute(
+        update(delivery)
+        .where(delivery.c.id == bindparam("row_id"))
+        .values(
+            state=State.SENT.value,
+            message_id=bindparam("mid"),
+            sent_at=now,
+            lease_owner=None,
+            lease_until=None,
+            last_error=None,
+        ),
+        [{"row_id": row_id, "mid": message_id} for row_id, message_id in sent],
+    )
+
+
+async def record_retries(
+    session: AsyncSession,
+    *,
+    owner: str,
+    retries: Sequence[tuple[int, datetime, str, bool]],
+) -> None:
+    """Put failed rows back in the queue: (id, not before, error, refund the attempt)."""
+    if not retries:
+        return
+    await session.execute(
+        update(delivery)
+        .where(
+            delivery.c.id == bindparam("row_id"),
+            delivery.c.lease_owner == owner,
+            delivery.c.state == State.CLAIMED.value,
+        )
+        .values(
+            state=State.PENDING.value,
+            next_attempt_at=bindparam("at", type_=UTCDateTime()),
+            last_error=bindparam("error"),
+            attempts=delivery.c.attempts - bindparam("refund"),
+            lease_owner=None,
+            lease_until=None,
+        ),
+        [
+            {"row_id": i, "at": at, "error": error[:200], "refund": int(refund)}
+            for i, at, error, refund in retries
+        ],
+    )
+
+
+async def record_final(
+    session: AsyncSession, *, owner: str, finals: Sequence[tuple[int, State, str]]
+) -> None:
+    """Close rows that will never be sent: (id, failed/blocked/skipped, reason)."""
+    if not finals:
+        return
+    await session.execute(
+        update(delivery)
+        .where(delivery.c.id == bindparam("row_id"), delivery.c.lease_owner == owner)
+        .values(
+            state=bindparam("final"),
+            last_error=bindparam("error"),
+            lease_owner=None,
+            lease_until=None,
+        ),
+        [{"row_id": i, "final": state.value, "error": error[:200]} for i, state, error in finals],
+    )
+
+
+async def copies_of(
+    session: AsyncSession, *, alert_id: int, chat_ids: Collection[int]
+) -> dict[int, tuple[State, int | None]]:
+    """Where an alert's copies in these chats stand: state and Telegram message id."""
+    rows = await session.execute(
+        select(delivery.c.chat_id, delivery.c.state, delivery.c.message_id).where(
+            delivery.c.alert_id == alert_id,
+            delivery.c.kind == Kind.SEND.value,
+            delivery.c.chat_id.in_(list(chat_ids)),
+        )
+    )
+    return {chat: (State(state), message) for chat, state, message in rows}
+
+
+# --- housekeeping ticks -------------------------------------------------------------------
+
+
+async def skip_closed(session: AsyncSession, *, now: datetime) -> int:
+    """Blackout catch-up: waiting rows of alerts that expired, were superseded or cancelled are
+    recorded as skipped, never sent late."""
+    closed = select(alert.c.id).where(or_(alert.c.state != _VERIFIED, alert.c.expires <= now))
+    why = (
+        select(case((alert.c.state == _VERIFIED, AlertState.EXPIRED.value), else_=alert.c.state))
+        .where(alert.c.id == delivery.c.alert_id)
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        update(delivery)
+        .where(delivery.c.state.in_(_WAITING), delivery.c.alert_id.in_(closed))
+        .values(state=State.SKIPPED.value, last_error=why)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def hold_and_release(session: AsyncSession, *, minute: int) -> tuple[int, int]:
+    """Quiet hours at this local minute: hold routine rows of residents now quiet, release held
+    rows of residents no longer quiet (or who changed or cleared their hours)."""
+    quiet = select(resident.c.chat_id).where(
+        quiet_now(resident.c.quiet_start, resident.c.quiet_end, minute)
+    )
+    released = await session.execute(
+        update(delivery)
+        .where(delivery.c.state == State.HELD.value, not_(delivery.c.chat_id.in_(quiet)))
+        .values(state=State.PENDING.value)
+    )
+    held = await session.execute(
+        update(delivery)
+        .where(
+            delivery.c.state == State.PENDING.value,
+            delivery.c.urgent.is_(False),
+            delivery.c.chat_id.in_(quiet),
+        )
+        .values(state=State.HELD.value)
+    )
+    return int(held.rowcount), int(released.rowcount)  # type: ignore[attr-defined]
+
+
+async def deactivate_chats(session: AsyncSession, *, chat_ids: Collection[int]) -> None:
+    """Telegram says these chats are gone (blocked, deactivated, not found): the residents are
+    marked inactive and nothing else waiting for them is ever sent."""
+    if not chat_ids:
+        return
+    ids = list(chat_ids)
+    await session.execute(update(resident).where(resident.c.chat_id.in_(ids)).values(active=False))
+    await session.execute(
+        update(delivery)
+        .where(delivery.c.chat_id.in_(ids), delivery.c.state.in_(_WAITING))
+        .values(state=State.BLOCKED.value, last_error="chat unavailable")
+    )
+
+
+async def move_chat(session: AsyncSession, *, old: int, new: int) -> None:
+    """A group became a supergroup: the resident, subscriptions and waiting deliveries follow."""
+    columns = ["language", "kinds_mask", "min_severity", "quiet_start", "quiet_end", "active"]
+    copy = select(literal(new, BigInteger), *(resident.c[c] for c in columns)).where(
+        resident.c.chat_id == old
+    )
+    insert_resident = (
+        pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    )
+    await session.execute(
+        insert_resident(resident).from_select(["chat_id", *columns], copy).on_conflict_do_nothing()
+    )
+    subs = select(literal(new, BigInteger), subscription.c.district).where(
+        subscription.c.chat_id == old
+    )
+    await session.execute(
+        insert_resident(subscription)
+        .from_select(["chat_id", "district"], subs)
+        .on_conflict_do_nothing()
+    )
+    await session.execute(delete(subscription).where(subscription.c.chat_id == old))
+    await session.execute(delete(resident).where(resident.c.chat_id == old))
+    taken = select(delivery.c.alert_id).where(delivery.c.chat_id == new).scalar_subquery()
+    await session.execute(
+        update(delivery)
+        .where(
+            delivery.c.chat_id == old,
+            delivery.c.state.in_([*_WAITING, State.CLAIMED.value]),
+            delivery.c.alert_id.not_in(taken),
+        )
+        .values(chat_id=new)
+    )
+
+
+async def forget_chat(session: AsyncSession, *, chat_id: int) -> int:
+    """Erase a chat's delivery history (for /delete): which alerts it received is personal."""
+    result = await session.execute(delete(delivery).where(delivery.c.chat_id == chat_id))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def count_for_chat(session: AsyncSession, *, chat_id: int) -> int:
+    """How many delivery records a chat has (shown by /mydata)."""
+    return int(await session.scalar(select(func.count()).where(delivery.c.chat_id == chat_id)) or 0)
+
+
+async def purge_closed(session: AsyncSession, *, before: datetime) -> int:
+    """Erase the delivery rows of alerts that closed (expired, superseded, cancelled) before a
+    moment, in one statement; returns how many."""
+    closed = select(alert.c.id).where(alert.c.closed_at < before)
+    result = await session.execute(delete(delivery).where(delivery.c.alert_id.in_(closed)))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def queue_depth(session: AsyncSession) -> int:
+    """Rows waiting to be sent now or later (held ones excluded)."""
+    return int(
+        await session.scalar(
+            select(func.count()).where(
+                delivery.c.state.in_([State.PENDING.value, State.CLAIMED.value])
+            )
+        )
+        or 0
+    )
+
+
+async def try_singleton(session: AsyncSession, *, key: int) -> bool:
+    """Whether this transaction may run a tick only one worker should run at a time: a
+    transaction-scoped advisory lock on PostgreSQL, always on SQLite (one worker)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(key))))

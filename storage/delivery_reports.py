@@ -1,0 +1,131 @@
+"""Named queries behind operators' delivery reports: counts per alert, and live watchers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from delivery.rules import Kind, State
+from storage.delivery_models import delivery, delivery_watch
+
+
+@dataclass(frozen=True, slots=True)
+class FanoutCounts:
+    """Where an alert's fan-out stands, counted per state (sends; edits apart)."""
+
+    sent: int = 0
+    waiting: int = 0  # pending or being sent
+    held: int = 0  # quiet hours
+    failed: int = 0
+    blocked: int = 0
+    skipped: int = 0
+    edited: int = 0  # earlier copies marked updated/cancelled
+    edits_waiting: int = 0
+    first_sent_at: datetime | None = None
+    last_sent_at: datetime | None = None
+
+    @property
+    def planned(self) -> int:
+        """Every chat the alert was planned for."""
+        return self.sent + self.waiting + self.held + self.failed + self.blocked + self.skipped
+
+    @property
+    def finished(self) -> bool:
+        """Nothing is being sent any more (held rows wait for quiet hours, not for us)."""
+        return self.waiting == 0 and self.edits_waiting == 0
+
+
+async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts:
+    """Counts for one alert, in one grouped query."""
+    rows = await session.execute(
+        select(
+            delivery.c.kind,
+            delivery.c.state,
+            func.count(),
+            func.min(delivery.c.sent_at),
+            func.max(delivery.c.sent_at),
+        )
+        .where(delivery.c.alert_id == alert_id)
+        .group_by(delivery.c.kind, delivery.c.state)
+    )
+    counts: dict[str, int] = {}
+    first = last = None
+    for kind, state, count, earliest, latest in rows:
+        if kind == Kind.EDIT.value:
+            key = "edited" if state == State.SENT.value else "edits_waiting"
+            if state in (State.PENDING.value, State.CLAIMED.value, State.SENT.value):
+                counts[key] = counts.get(key, 0) + count
+            continue
+        key = "waiting" if state in (State.PENDING.value, State.CLAIMED.value) else state
+        counts[key] = counts.get(key, 0) + count
+        if state == State.SENT.value:
+            first, last = earliest, latest
+    return FanoutCounts(**counts, first_sent_at=first, last_sent_at=last)
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """A team member's live progress message for one alert."""
+
+    alert_id: int
+    chat_id: int
+    language: str
+    message_id: int | None
+    last_text: str | None
+
+
+async def add_watchers(
+    session: AsyncSession,
+    *,
+    alert_id: int,
+    watchers: Sequence[tuple[int, str]],
+    now: datetime,
+) -> None:
+    """Let these chats (chat id, language) follow the fan-out; adding one twice is harmless."""
+    if not watchers:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(delivery_watch)
+        .values(
+            [
+                {"alert_id": alert_id, "chat_id": chat, "language": lang, "updated_at": now}
+                for chat, lang in watchers
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def list_open_watches(session: AsyncSession) -> list[Watch]:
+    """Progress messages of fan-outs that have not finished."""
+    rows = await session.execute(
+        select(delivery_watch)
+        .where(delivery_watch.c.finished.is_(False))
+        .order_by(delivery_watch.c.alert_id, delivery_watch.c.chat_id)
+    )
+    return [Watch(r.alert_id, r.chat_id, r.language, r.message_id, r.last_text) for r in rows]
+
+
+async def update_watch(
+    session: AsyncSession,
+    *,
+    alert_id: int,
+    chat_id: int,
+    message_id: int | None,
+    text: str | None,
+    finished: bool,
+    now: datetime,
+) -> None:
+    """Remember what a watcher's message now says, and whether the report is final."""
+    await session.execute(
+        update(delivery_watch)
+        .where(delivery_watch.c.alert_id == alert_id, delivery_watch.c.chat_id == chat_id)
+        .values(message_id=message_id, last_text=text, finished=finished, updated_at=now)
+    )

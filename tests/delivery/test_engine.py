@@ -1,0 +1,182 @@
+"""The engine end to end: the real Application, the fake Bot API, the test database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.context import KhabardarApp
+from delivery.rules import local_minute
+from delivery.wiring import engine_of, wake_dispatch
+from domain.alerts import Urgency
+from domain.preferences import AlertKind, Preferences, Severity
+from domain.roles import Role
+from faketg import FakeTelegram
+from faketg.user import FakeUser
+from storage import residents, team
+from storage.db import Database
+from storage.delivery_models import delivery
+from tests.delivery.helpers import AUTHOR, VERIFIER, add_residents, correct, publish
+
+URDU_HEADLINE = "کوئٹہ بائی پاس کے قریب فائرنگ"
+
+
+def copies(fake: FakeTelegram, chat_id: int, text: str) -> int:
+    return sum(1 for m in fake.messages(chat_id) if text in m.plain)
+
+
+async def test_verified_alert_reaches_subscribers_once_in_their_language(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    english = await add_residents(database, range(1, 31))
+    urdu = await add_residents(database, range(31, 41), language="ur")
+    others = await add_residents(database, [41], ["kech"])
+    await add_residents(database, [42], kinds_mask=AlertKind.TRANSPORT.bit)
+    await add_residents(database, [43], min_severity=Severity.EXTREME)
+    alert = await publish(database)
+
+    wake_dispatch(bot)
+
+    everyone = english + urdu
+    await fake.wait_until(lambda: all(fake.messages(c) for c in everyone), timeout=10)
+    assert all(copies(fake, c, "Firing near Quetta bypass") == 1 for c in english)
+    assert all(copies(fake, c, URDU_HEADLINE) == 1 for c in urdu)
+    assert "verified by 2 operators" in fake.last(1).plain
+    # The operators follow the fan-out in one message that ends as a report.
+    report = await fake.wait_for_message(AUTHOR, "Finished", timeout=10)
+    assert f"Delivery of {alert.identifier}" in report.plain
+    assert "Delivered: 40 of 40" in report.plain
+    await fake.wait_for_message(VERIFIER, "Delivered: 40 of 40", timeout=10)
+    assert [fake.messages(c) for c in (*others, 42, 43)] == [[], [], []]
+    assert max(fake.stats.messages_per_chat[c] for c in everyone) == 1
+
+
+async def test_quiet_hours_hold_routine_alerts_until_they_end(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    now_minute = local_minute(datetime.now(UTC), bot.bot_data.services.settings.tz)
+    quiet = (now_minute - 5) % 1440, (now_minute + 60) % 1440
+    sleeper = (await add_residents(database, [7], quiet=quiet))[0]
+    awake = (await add_residents(database, [8]))[0]
+    await publish(database, severity=Severity.MODERATE)
+    urgent = await publish(database, severity=Severity.EXTREME, urgency=Urgency.IMMEDIATE)
+    wake_dispatch(bot)
+
+    await fake.wait_until(lambda: len(fake.messages(awake)) == 2, timeout=10)
+    await fake.wait_until(lambda: len(fake.messages(sleeper)) == 1, timeout=10)
+    assert urgent.identifier in fake.last(sleeper).plain
+    # The night ends (the resident clears their quiet hours): the routine alert follows.
+    async with database.transaction() as session:
+        await residents.set_preferences(session, chat_id=sleeper, prefs=Preferences())
+    engine = engine_of(bot)
+    assert engine is not None
+    await engine.quiet_hours(None)  # type: ignore[arg-type]
+    await fake.wait_until(lambda: len(fake.messages(sleeper)) == 2, timeout=10)
+
+
+async def test_update_and_cancel_edit_the_copies_people_have(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    chats = await add_residents(database, [1, 2])
+    original = await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: all(fake.messages(c) for c in chats), timeout=10)
+    first = {c: fake.last(c).message_id for c in chats}
+
+    update = await correct(database, original, severity=Severity.EXTREME)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: all(len(fake.messages(c)) == 2 for c in chats), timeout=10)
+    await fake.wait_until(
+        lambda: all("UPDATED by" in fake.messages(c)[0].plain for c in chats), timeout=10
+    )
+    assert f"UPDATE to {original.identifier}" in fake.last(1).plain
+    assert fake.messages(1)[0].message_id == first[1]
+    assert "Firing near Quetta bypass" in fake.messages(1)[0].plain
+
+    await add_residents(database, [3])  # subscribed after: never saw it, gets no cancel
+    await correct(database, update, cancel=True)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: all(len(fake.messages(c)) == 3 for c in chats), timeout=10)
+    await fake.wait_until(
+        lambda: all("CANCELLED by" in fake.messages(c)[1].plain for c in chats), timeout=10
+    )
+    assert "Reason: False report" in fake.last(2).plain
+    assert fake.messages(3) == []
+
+
+async def test_report_command_for_operators(
+    user: Callable[..., FakeUser], fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    await add_residents(database, [1, 2, 3])
+    alert = await publish(database)
+    async with database.transaction() as session:
+        await team.grant_role(session, user_id=555, role=Role.OPERATOR, granted_by=900001)
+    wake_dispatch(bot)
+    await fake.wait_for_message(AUTHOR, "Finished", timeout=10)
+
+    reply = await user(555).send(f"/report {alert.identifier.lower()}")
+
+    assert "Delivered: 3 of 3" in reply.plain and "Finished" in reply.plain
+    refused = await user(4).send(f"/report {alert.identifier}")
+    assert "only for the Khabardar team" in refused.plain
+    unknown = await user(555).send("/report KB-2026-9999")
+    assert "There is no alert KB-2026-9999" in unknown.plain
+
+
+async def test_blocked_chats_are_deactivated_and_never_retried(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    chats = await add_residents(database, range(1, 21))
+    fake.faults.blocked = {3, 4}
+    fake.faults.deactivated = {5}
+    fake.faults.not_found = {6}
+    await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_for_message(AUTHOR, "Finished", timeout=10)
+    assert "Blocked the bot or left Telegram: 4" in fake.last(AUTHOR).plain
+
+    await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: all(len(fake.messages(c)) == 2 for c in chats[6:]), timeout=10)
+
+    async with database.transaction() as session:
+        gone = [await residents.get_resident(session, chat_id=c) for c in (3, 4, 5, 6)]
+    assert [r.active for r in gone if r] == [False, False, False, False]
+    # One attempt each, for both alerts together: never retried, never planned again.
+    refused = [chat or 0 for _method, chat, _text in fake.state.recent_errors]
+    assert sorted(refused) == [3, 4, 5, 6]
+
+
+async def test_server_errors_are_retried_until_everyone_has_it(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    chats = await add_residents(database, range(1, 101))
+    fake.faults.update({"fail_rate": 0.1, "latency_ms": 10, "seed": 7})
+    await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: all(fake.messages(c) for c in chats), timeout=30)
+    assert fake.stats.server_errors > 0
+    assert max(fake.stats.messages_per_chat[c] for c in chats) == 1
+    async with database.transaction() as session:
+        states = set((await session.scalars(select(delivery.c.state))).all())
+    assert states <= {"sent", "claimed", "pending"}
+
+
+async def test_a_429_storm_pauses_every_send_without_escalating(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    chats = await add_residents(database, range(1, 31))
+    fake.faults.rate_limit = 10
+    fake.faults.retry_after = 1
+    started = datetime.now(UTC)
+    await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: all(fake.messages(c) for c in chats), timeout=20)
+    took = datetime.now(UTC) - started
+    # Each burst past the cap costs one 429 (plus any already in flight); hammering during
+    # the penalty would multiply them.
+    assert 1 <= fake.stats.too_many_requests <= 6
+    assert took >= timedelta(seconds=1)
+    assert max(fake.stats.messages_per_chat[c] for c in chats) == 1

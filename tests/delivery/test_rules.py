@@ -1,0 +1,120 @@
+"""Who gets what, in which order, and what a failure leads to: plain values, no Telegram."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from delivery.pacing import ChatSpacing, SlotClock
+from delivery.rules import (
+    BACKOFF_CAP,
+    MAX_ATTEMPTS,
+    Audience,
+    Failure,
+    Priority,
+    State,
+    after_failure,
+    audience_of,
+    backoff,
+    is_urgent,
+    local_minute,
+    priority_of,
+)
+from domain.alerts import Alert, MsgType, Status, Urgency
+from domain.preferences import Severity
+from tests.delivery.helpers import content
+
+NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def alert(msg_type: MsgType = MsgType.ALERT, **overrides: object) -> Alert:
+    return Alert("KB-2026-0001", content(NOW, **overrides), 1, NOW, msg_type=msg_type)
+
+
+def test_audiences() -> None:
+    assert audience_of(alert()) == Audience(True, False, False, False)
+    assert audience_of(alert(status=Status.EXERCISE)) == Audience(False, True, False, False)
+    assert audience_of(alert(MsgType.UPDATE)) == Audience(True, False, True, True)
+    assert audience_of(alert(MsgType.UPDATE, status=Status.TEST)) == Audience(
+        False, True, True, True
+    )
+    assert audience_of(alert(MsgType.CANCEL)) == Audience(False, False, True, True)
+
+
+def test_urgent_alerts_go_first_and_are_never_held() -> None:
+    assert priority_of(alert(severity=Severity.EXTREME)) is Priority.URGENT
+    assert priority_of(alert(urgency=Urgency.IMMEDIATE)) is Priority.URGENT
+    assert priority_of(alert(MsgType.CANCEL)) is Priority.URGENT
+    assert priority_of(alert(severity=Severity.SEVERE)) is Priority.SEVERE
+    assert priority_of(alert(severity=Severity.MINOR)) is Priority.ROUTINE
+    assert not is_urgent(alert(severity=Severity.SEVERE))
+    assert Priority.INTERACTIVE < Priority.URGENT < Priority.ROUTINE
+
+
+def test_local_minute_uses_the_service_time_zone() -> None:
+    assert local_minute(NOW, ZoneInfo("Asia/Karachi")) == 13 * 60  # UTC+5
+
+
+@pytest.mark.parametrize("attempts", range(1, 12))
+def test_backoff_is_exponential_with_full_jitter_and_capped(attempts: int) -> None:
+    rng = random.Random(attempts)
+    delays = [backoff(attempts, rng) for _ in range(200)]
+    ceiling = min(BACKOFF_CAP, timedelta(seconds=2 * 2 ** (attempts - 1)))
+    assert all(timedelta(0) <= d <= ceiling for d in delays)
+    assert max(delays) > ceiling / 2  # spread over the whole range, not bunched
+
+
+def test_failures_lead_to_the_right_state() -> None:
+    rng = random.Random(1)
+    gone = after_failure(Failure.GONE, attempts=1, now=NOW, rng=rng)
+    assert gone.state is State.BLOCKED
+    assert after_failure(Failure.REJECTED, attempts=1, now=NOW, rng=rng).state is State.FAILED
+    limited = after_failure(
+        Failure.RATE_LIMITED, attempts=1, now=NOW, rng=rng, retry_after=timedelta(seconds=7)
+    )
+    assert limited.state is State.PENDING and limited.refund_attempt
+    assert limited.next_attempt_at == NOW + timedelta(seconds=7)
+    moved = after_failure(Failure.MIGRATED, attempts=1, now=NOW, rng=rng)
+    assert moved.state is State.PENDING and moved.next_attempt_at == NOW
+    retry = after_failure(Failure.TRANSIENT, attempts=2, now=NOW, rng=rng)
+    assert retry.state is State.PENDING and not retry.refund_attempt
+    assert retry.next_attempt_at is not None and retry.next_attempt_at <= NOW + timedelta(seconds=4)
+    last = after_failure(Failure.TRANSIENT, attempts=MAX_ATTEMPTS, now=NOW, rng=rng)
+    assert last.state is State.FAILED
+
+
+@pytest.mark.parametrize("rate", [1, 5, 20, 30, 100, 1000])
+def test_slot_clock_never_fits_more_than_the_cap_in_any_second(rate: float) -> None:
+    clock = SlotClock(rate)
+    sends: list[float] = []
+    now = 0.0
+    while now < 5:
+        now += clock.wait(now) + 0.0003  # the event loop wakes a little late
+        clock.take(now)
+        sends.append(now)
+    worst = max(sum(1 for t in sends if start <= t < start + 1) for start in sends)
+    assert worst <= rate
+    achieved = (len(sends) - 1) / (sends[-1] - sends[0])
+    assert achieved >= 0.8 * rate if rate > 5 else achieved > 0
+
+
+def test_no_cap_means_no_wait() -> None:
+    clock = SlotClock(0)
+    clock.take(1.0)
+    assert clock.unlimited and clock.wait(1.0) == 0
+
+
+def test_chat_spacing_keeps_bulk_sends_a_second_apart_and_stays_small() -> None:
+    spacing = ChatSpacing(max_chats=100)
+    assert spacing.reserve(1, 10.0) == 10.0
+    assert spacing.reserve(1, 10.2) == 11.0
+    assert spacing.reserve(-100, 10.0) == 10.0
+    assert spacing.reserve(-100, 10.0) == 13.0  # groups: 20 a minute
+    spacing.note(2, 10.0)  # a reply went to chat 2
+    assert spacing.reserve(2, 10.1) == 11.0
+    for chat in range(1000, 1300):
+        spacing.reserve(chat, 20.0 + chat)
+    assert len(spacing) <= 101
