@@ -1,0 +1,225 @@
+"""The staff API: districts, district status, the overview, alerts (JSON and CSV), the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+
+from api.auth import AdminCaller, StaffCaller
+from api.schemas import AlertOut, AuditOut, DistrictOut, OverviewOut, StatusOut
+from bot.context import Services
+from domain import status as summaries
+from domain.alerts import Alert, AlertState, Status, parse_identifier
+from domain.preferences import AlertKind
+from storage.alerts import get_alert
+from storage.audit import export_audit_rows
+from storage.residents import count_subscribers_by_district
+from storage.status_queries import AlertFilter, list_published_since, search_alerts
+
+router = APIRouter(prefix="/api/v1", tags=["staff"])
+MAX_CSV_ROWS = 10_000
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+@router.get("/districts", response_model=list[DistrictOut])
+async def list_districts(request: Request, _caller: StaffCaller) -> list[DistrictOut]:
+    """Every district with its subscriber count and active alerts."""
+    services, now = _services(request), datetime.now(UTC)
+    async with services.database.transaction() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+        counts = await count_subscribers_by_district(session)
+    view = summaries.overview(published, now=now, gazetteer=services.gazetteer)
+    return [
+        DistrictOut.of(
+            d,
+            subscribers=counts.get(d.slug, 0),
+            active=sum(view.by_district[d.slug].counts.values()),
+            highest=view.by_district[d.slug].highest,
+        )
+        for d in services.gazetteer.districts
+    ]
+
+
+@router.get("/districts/{slug}/status", response_model=StatusOut)
+async def district_status(request: Request, slug: str, _caller: StaffCaller) -> StatusOut:
+    """Active alerts, transport suspensions, displacement and freshness of one district."""
+    services, now = _services(request), datetime.now(UTC)
+    if services.gazetteer.get(slug) is None:
+        raise HTTPException(404, "no such district")
+    async with services.database.transaction() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+        counts = await count_subscribers_by_district(session)
+    picture = summaries.district_status(
+        published,
+        district=slug,
+        now=now,
+        gazetteer=services.gazetteer,
+        stale_after=timedelta(hours=services.settings.stale_after_hours),
+    )
+    return StatusOut.of(picture, subscribers=counts.get(slug, 0))
+
+
+@router.get("/overview", response_model=OverviewOut)
+async def overview(request: Request, _caller: StaffCaller) -> OverviewOut:
+    """The province by division and district."""
+    services, now = _services(request), datetime.now(UTC)
+    async with services.database.transaction() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+    view = summaries.overview(
+        published,
+        now=now,
+        gazetteer=services.gazetteer,
+        stale_after=timedelta(hours=services.settings.stale_after_hours),
+    )
+    return OverviewOut.of(view)
+
+
+DistrictQ = Annotated[str | None, Query(description="District slug, e.g. quetta")]
+KindQ = Annotated[AlertKind | None, Query()]
+StateQ = Annotated[AlertState | None, Query(description="Lifecycle state; drafts are never listed")]
+StatusQ = Annotated[Status | None, Query(description="actual, exercise or test")]
+ActiveQ = Annotated[bool, Query(description="Only alerts live now")]
+SinceQ = Annotated[datetime | None, Query(description="Sent at or after (ISO 8601 with offset)")]
+UntilQ = Annotated[datetime | None, Query(description="Sent before (ISO 8601 with offset)")]
+
+
+def _filter(
+    request: Request,
+    district: str | None,
+    kind: AlertKind | None,
+    state: AlertState | None,
+    status: Status | None,
+    active: bool,
+    since: datetime | None,
+    until: datetime | None,
+) -> AlertFilter:
+    if district is not None and _services(request).gazetteer.get(district) is None:
+        raise HTTPException(422, "no such district")
+    for moment in (since, until):
+        if moment is not None and moment.tzinfo is None:
+            raise HTTPException(422, "times need an offset, e.g. 2026-03-01T08:00:00+05:00")
+    return AlertFilter(
+        district=district,
+        kind=kind,
+        state=state,
+        status=status,
+        active_at=datetime.now(UTC) if active else None,
+        since=since,
+        until=until,
+    )
+
+
+@router.get("/alerts", response_model=list[AlertOut])
+async def list_alerts(
+    request: Request,
+    _caller: StaffCaller,
+    district: DistrictQ = None,
+    kind: KindQ = None,
+    state: StateQ = None,
+    status: StatusQ = None,
+    active: ActiveQ = False,
+    since: SinceQ = None,
+    until: UntilQ = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[AlertOut]:
+    """Alerts, newest sent first, filtered by district, kind, state, status and time."""
+    where = _filter(request, district, kind, state, status, active, since, until)
+    async with _services(request).database.transaction() as session:
+        found = await search_alerts(session, where=where, limit=limit, offset=offset)
+    return [AlertOut.of(a) for a in found]
+
+
+@router.get(
+    "/alerts.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "One alert per row"}},
+)
+async def export_alerts(
+    request: Request,
+    _caller: StaffCaller,
+    district: DistrictQ = None,
+    kind: KindQ = None,
+    state: StateQ = None,
+    status: StatusQ = None,
+    active: ActiveQ = False,
+    since: SinceQ = None,
+    until: UntilQ = None,
+) -> Response:
+    """The same alerts as CSV (UTF-8, at most 10,000 rows), for spreadsheets."""
+    where = _filter(request, district, kind, state, status, active, since, until)
+    async with _services(request).database.transaction() as session:
+        found = await search_alerts(session, where=where, limit=MAX_CSV_ROWS)
+    return Response(
+        alerts_csv(found),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="khabardar-alerts.csv"'},
+    )
+
+
+@router.get("/alerts/{identifier}", response_model=AlertOut)
+async def show_alert(request: Request, identifier: str, _caller: StaffCaller) -> AlertOut:
+    """One alert by its reference (KB-2026-0042)."""
+    canonical = parse_identifier(identifier)
+    async with _services(request).database.transaction() as session:
+        found = await get_alert(session, identifier=canonical) if canonical else None
+    if found is None or found.state is AlertState.DRAFT:
+        raise HTTPException(404, "no such alert")
+    return AlertOut.of(found)
+
+
+@router.get("/audit", response_model=list[AuditOut], tags=["admin"])
+async def audit_log(
+    request: Request,
+    _caller: AdminCaller,
+    after_id: Annotated[int, Query(ge=0, description="The last id already read")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[AuditOut]:
+    """The audit log oldest first, a page at a time (admin tokens only)."""
+    async with _services(request).database.transaction() as session:
+        rows = await export_audit_rows(session, after_id=after_id, limit=limit)
+    return [AuditOut(**row) for row in rows]
+
+
+CSV_COLUMNS = (
+    *("identifier", "kind", "status", "msg_type", "state", "references", "severity"),
+    *("urgency", "certainty", "districts", "language", "headline", "description"),
+    *("instruction", "source", "effective", "expires", "verified_at", "closed_at"),
+    *("route", "transport_mode", "segment", "families", "individuals", "from_place", "to_place"),
+)
+
+
+def alerts_csv(alerts: list[Alert]) -> str:
+    """Alerts as CSV in the primary language; cells that a spreadsheet would run are defused."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for a in alerts:
+        row = AlertOut.of(a).model_dump()
+        text = a.content.texts[0]
+        row |= {
+            "districts": " ".join(a.content.districts),
+            "language": text.language,
+            "headline": text.headline,
+            "description": text.description,
+            "instruction": text.instruction,
+        }
+        writer.writerow(_cell(row[column]) for column in CSV_COLUMNS)
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -1,0 +1,236 @@
+"""NGO staff commands: /status, /overview, /history, /map; and the scheduled CAP feed poll."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from api.cap_import import poll_feeds
+from bot import staff_views, views
+from bot.context import Context, KhabardarApp
+from bot.map import render_map
+from domain import status as summaries
+from domain.alerts import Alert
+from domain.gazetteer import District, ResolutionKind, normalize_digits
+from domain.roles import Action, can
+from handlers.access import requires, role_of
+from handlers.common import argument_text, load_resident, reply, stale_button
+from storage.residents import count_subscribers_by_district
+from storage.status_queries import list_published_since
+
+log = logging.getLogger(__name__)
+DEFAULT_HISTORY_DAYS = 7
+_RESOLVED = (ResolutionKind.DISTRICT, ResolutionKind.TOWN, ResolutionKind.CORRECTED)
+
+
+def register(app: KhabardarApp) -> None:
+    """Add the staff handlers; /status answers everyone, staff in full, residents briefly."""
+    staff = requires(Action.VIEW_STATUS)
+    app.add_handlers(
+        [
+            CommandHandler("status", show_status),
+            CommandHandler("overview", staff(show_overview)),
+            CommandHandler("history", staff(show_history)),
+            CommandHandler("map", staff(send_map)),
+            CallbackQueryHandler(status_chosen, pattern=rf"^{staff_views.CB_STATUS}:[\w-]+$"),
+            CallbackQueryHandler(
+                staff(history_chosen), pattern=rf"^{staff_views.CB_HISTORY}:[\w-]+:\d+$"
+            ),
+        ]
+    )
+    settings = app.bot_data.services.settings
+    if settings.cap_feeds and app.job_queue is not None:
+        interval = timedelta(minutes=settings.cap_poll_minutes)
+        app.job_queue.run_repeating(poll_cap_feeds, interval=interval, first=30, name="cap-poll")
+
+
+async def show_status(update: Update, context: Context) -> None:
+    """The situation in a district: in full for the team, active alerts only for residents."""
+    _resident, _ = await load_resident(update, context)
+    text = normalize_digits(argument_text(update))
+    if not text:
+        await reply(update, staff_views.status_usage(_))
+        return
+    district = await _district_named(update, context, text, prefix=staff_views.CB_STATUS)
+    if district is not None:
+        await reply(update, await _status_text(update, context, district))
+
+
+async def status_chosen(update: Update, context: Context) -> None:
+    """The district tapped after an ambiguous /status name."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    district = context.services.gazetteer.get(query.data.split(":")[1])
+    if district is None:
+        await stale_button(update, context)
+        return
+    await query.answer()
+    await reply(update, await _status_text(update, context, district))
+
+
+async def show_overview(update: Update, context: Context) -> None:
+    """The province by division and district."""
+    _resident, _ = await load_resident(update, context)
+    services, now = context.services, datetime.now(UTC)
+    view = summaries.overview(
+        await _published(context, now),
+        now=now,
+        gazetteer=services.gazetteer,
+        stale_after=_stale_after(context),
+    )
+    await reply(
+        update,
+        staff_views.overview(_, view, gazetteer=services.gazetteer, tz=services.settings.tz),
+    )
+
+
+async def show_history(update: Update, context: Context) -> None:
+    """What was published about a district in the last days (7 unless given)."""
+    _resident, _ = await load_resident(update, context)
+    words = normalize_digits(argument_text(update)).split()
+    days = DEFAULT_HISTORY_DAYS
+    if words and words[-1].isdigit():
+        days = max(1, min(int(words.pop()), summaries.MAX_HISTORY_DAYS))
+    if not words:
+        await reply(update, staff_views.history_usage(_))
+        return
+    district = await _district_named(
+        update, context, " ".join(words), prefix=staff_views.CB_HISTORY, suffix=f":{days}"
+    )
+    if district is not None:
+        await reply(update, await _history_text(update, context, district, days))
+
+
+async def history_chosen(update: Update, context: Context) -> None:
+    """The district tapped after an ambiguous /history name."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _prefix, slug, days = query.data.split(":")
+    district = context.services.gazetteer.get(slug)
+    if district is None:
+        await stale_button(update, context)
+        return
+    await query.answer()
+    days_asked = max(1, min(int(days), summaries.MAX_HISTORY_DAYS))
+    await reply(update, await _history_text(update, context, district, days_asked))
+
+
+async def send_map(update: Update, context: Context) -> None:
+    """A picture of the province coloured by each district's highest active severity."""
+    _resident, _ = await load_resident(update, context)
+    services, now = context.services, datetime.now(UTC)
+    highest = summaries.highest_by_district(await _published(context, now), now=now)
+    subtitle = (
+        f"{now.astimezone(services.settings.tz):%d %b %Y, %H:%M} ({services.settings.timezone})"
+    )
+    # Drawing takes a tenth of a second or more: off the event loop, so other chats wait less.
+    png = await asyncio.to_thread(
+        render_map,
+        services.gazetteer,
+        highest,
+        title=f"{services.gazetteer.region.name}: active alerts",
+        subtitle=subtitle,
+    )
+    message = update.effective_message
+    assert message is not None
+    await message.reply_photo(
+        png,
+        caption=staff_views.map_caption(_, highest, now=now, tz=services.settings.tz),
+        do_quote=False,
+    )
+
+
+async def poll_cap_feeds(context: Context) -> None:
+    """Read the configured CAP feeds; new alerts wait for an operator's verification."""
+    services = context.services
+    async with httpx.AsyncClient() as client:
+        await poll_feeds(
+            services.settings.cap_feeds,
+            database=services.database,
+            gazetteer=services.gazetteer,
+            client=client,
+        )
+
+
+async def _district_named(
+    update: Update, context: Context, text: str, *, prefix: str, suffix: str = ""
+) -> District | None:
+    """The one district a name means; otherwise ask which (buttons) or say it is unknown."""
+    _resident, _ = await load_resident(update, context)
+    resolution = context.services.gazetteer.resolve(text)
+    if resolution.district is not None and resolution.kind in _RESOLVED:
+        if resolution.kind is not ResolutionKind.DISTRICT:
+            await reply(update, views.explanation(_, resolution))
+        return resolution.district
+    if resolution.candidates:
+        if resolution.kind is ResolutionKind.AMBIGUOUS:
+            question = _(
+                "❓ There is a “{place}” in more than one district. Which one do you mean?",
+                place=resolution.query,
+            )
+        else:
+            question = _(
+                "❓ I don't know “{place}”. Did you mean one of these?", place=resolution.query
+            )
+        keyboard = staff_views.choose_district(
+            _, resolution.candidates, prefix=prefix, suffix=suffix
+        )
+        await reply(update, question, keyboard)
+        return None
+    await reply(
+        update,
+        _("🤷 I don't know a place called “{place}” in Balochistan.", place=resolution.query),
+    )
+    return None
+
+
+async def _status_text(update: Update, context: Context, district: District) -> str:
+    _resident, _ = await load_resident(update, context)
+    services, now = context.services, datetime.now(UTC)
+    full = can(await role_of(update, context), Action.VIEW_STATUS)
+    async with services.database.transaction() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+        subscribers = await count_subscribers_by_district(session) if full else {}
+    picture = summaries.district_status(
+        published,
+        district=district.slug,
+        now=now,
+        gazetteer=services.gazetteer,
+        stale_after=_stale_after(context),
+    )
+    if not full:
+        return staff_views.public_status(_, picture, gazetteer=services.gazetteer)
+    return staff_views.district_status(
+        _,
+        picture,
+        gazetteer=services.gazetteer,
+        tz=services.settings.tz,
+        subscribers=subscribers.get(district.slug, 0),
+    )
+
+
+async def _history_text(update: Update, context: Context, district: District, days: int) -> str:
+    _resident, _ = await load_resident(update, context)
+    services, now = context.services, datetime.now(UTC)
+    since = now - timedelta(days=days)
+    published = await _published(context, now, since=since)
+    found = summaries.district_history(published, district=district.slug, since=since)
+    return staff_views.history(
+        _, district, found, since=since.astimezone(services.settings.tz), tz=services.settings.tz
+    )
+
+
+async def _published(
+    context: Context, now: datetime, *, since: datetime | None = None
+) -> list[Alert]:
+    async with context.services.database.transaction() as session:
+        return await list_published_since(session, since=since or now - summaries.WINDOW)
+
+
+def _stale_after(context: Context) -> timedelta:
+    return timedelta(hours=context.services.settings.stale_after_hours)
