@@ -12,6 +12,7 @@ import sys
 # the int form is deprecated and warns. Opt in before telegram is imported anywhere.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from api import cap_cli
 from bot import admin_cli
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -33,8 +34,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="main.py", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="run a scripted conversation against the built-in fake Telegram")
-    sub.add_parser(
+    run = sub.add_parser(
         "run", help="run the bot (long polling) against Telegram or TELEGRAM_API_BASE_URL"
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates at WEBHOOK_URL instead of polling (needs WEBHOOK_SECRET, HTTP_PORT)",
+    )
+    cap_cli.add_parser(sub)
+    sub.add_parser(
+        "worker", help="run only the delivery engine (PostgreSQL: several share the outbox)"
     )
     sub.add_parser("migrate", help="apply database migrations and exit")
     admin_cli.add_parser(sub)
@@ -44,8 +54,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def cmd_run(settings: Settings) -> int:
+def cmd_run(settings: Settings, *, webhook: bool = False) -> int:
     """Run the bot until interrupted."""
+    from api.server import run_webhook
     from bot.app import build_application
 
     if settings.telegram_bot_token is None:
@@ -55,6 +66,12 @@ def cmd_run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    if webhook:
+        if not (settings.webhook_url and settings.webhook_secret and settings.http_port):
+            print("--webhook needs WEBHOOK_URL, WEBHOOK_SECRET and HTTP_PORT", file=sys.stderr)
+            return 2
+        asyncio.run(run_webhook(build_application(settings)))
+        return 0
     build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
     return 0
 
@@ -122,7 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check(settings)
     if args.command == "admin":
         return admin_cli.run(args, settings)
-    return cmd_run(settings)
+    if args.command == "worker":
+        from delivery.worker import run_worker
+
+        return asyncio.run(run_worker())
+    if args.command == "import-cap":
+        return cap_cli.run(args, settings)
+    return cmd_run(settings, webhook=args.webhook)
 
 
 if __name__ == "__main__":

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
+from api.server import HttpServer
 from bot.context import BotData, Context, KhabardarApp, Services
 from bot.i18n import Catalogs
 from bot.settings import Settings, SettingsError
+from delivery.wiring import configure_builder, install_delivery
 from domain.gazetteer import Gazetteer
-from handlers import admin, fallback, operators, residents
+from handlers import admin, delivery, fallback, operators, residents, staff
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -36,6 +39,7 @@ def build_application(settings: Settings, services: Services | None = None) -> K
     """Wire PTB, storage and handlers; nothing touches the network until the app starts."""
     if settings.telegram_bot_token is None:
         raise SettingsError("Configuration error: TELEGRAM_BOT_TOKEN is not set")
+    http = HttpServer()  # the API, CAP feeds, /healthz, /metrics and the webhook, if HTTP_PORT
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -47,29 +51,35 @@ def build_application(settings: Settings, services: Services | None = None) -> K
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
+        .post_init(functools.partial(_post_init, http=http))
+        .post_shutdown(functools.partial(_post_shutdown, http=http))
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
+    builder = configure_builder(builder, settings)  # one paced send budget, lean HTTP
     app: KhabardarApp = builder.build()
     app.bot_data.attach(services or build_services(settings))
+    install_delivery(app)  # dispatch, expiry, quiet-hours and progress ticks
     # The one ordered list of handlers: specific audiences first, catch-alls last.
     operators.register(app)
     admin.register(app)
+    staff.register(app)
     residents.register(app)
+    delivery.register(app)
     residents.register_free_text(app)
     fallback.register(app)
     return app
 
 
-async def _post_init(app: KhabardarApp) -> None:
+async def _post_init(app: KhabardarApp, *, http: HttpServer) -> None:
     services = app.bot_data.services
     await migrate(services.database)
+    await http.start(app)
     await publish_commands(app)
 
 
-async def _post_shutdown(app: KhabardarApp) -> None:
+async def _post_shutdown(app: KhabardarApp, *, http: HttpServer) -> None:
+    await http.stop()
     await app.bot_data.services.database.dispose()
 
 

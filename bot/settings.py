@@ -29,6 +29,69 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Karachi"
     gazetteer_dir: Path | None = None
     log_level: str = "INFO"
+    # --- Delivery engine (see README "Delivery engine") ---
+    # Messages per second for the whole bot, replies included; 0 = no cap (a local Bot API
+    # server, a benchmark). Telegram allows about 30/s; PAID_BROADCAST=true sends fan-out with
+    # allow_paid_broadcast (charged in Stars) and allows up to 1,000/s.
+    delivery_rate: float = Field(default=30.0, ge=0, le=1000)
+    paid_broadcast: bool = False
+    # How long a worker holds claimed deliveries without renewing them; after a crash they are
+    # retried once it has passed (on SQLite, at once on restart).
+    delivery_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Fan-out requests to Telegram in flight at once; it also bounds duplicates after a crash.
+    delivery_concurrency: int = Field(default=32, ge=1, le=256)
+    # --- HTTP API, CAP feeds, webhook (see README "NGO staff, HTTP API and CAP") ---
+    http_host: str = "127.0.0.1"
+    http_port: int | None = Field(default=None, ge=0, le=65535)  # None: no HTTP server
+    # name:sha256-hex pairs; the tokens themselves are never configured, only their hashes.
+    api_tokens: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    api_admin_tokens: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    public_url: str | None = None  # how feeds link to themselves, e.g. https://alerts.example.org
+    webhook_url: str | None = None  # where Telegram posts updates in `run --webhook`
+    webhook_secret: SecretStr | None = None
+    cap_sender: str = "khabardar"
+    cap_feeds: Annotated[tuple[str, ...], NoDecode] = ()
+    cap_poll_minutes: int = Field(default=10, ge=1)
+    stale_after_hours: int = Field(default=24, ge=1)
+
+    @field_validator("api_tokens", "api_admin_tokens", mode="before")
+    @classmethod
+    def _parse_token_hashes(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        pairs = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        parsed = {}
+        for pair in pairs:
+            name, sep, digest = pair.partition(":")
+            digest = digest.strip().lower()
+            if not (sep and name.strip() and len(digest) == 64) or digest.strip("0123456789abcdef"):
+                # Say what is expected; never echo the value, it may be a token pasted by mistake.
+                raise ValueError("must be name:sha256-hex pairs separated by commas")
+            parsed[name.strip()] = digest
+        return parsed
+
+    @field_validator("cap_feeds", mode="before")
+    @classmethod
+    def _parse_feeds(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(u.strip() for u in value.replace(" ", ",").split(",") if u.strip())
+        if isinstance(value, tuple) and not all(
+            u.startswith(("https://", "http://")) for u in value
+        ):
+            raise ValueError("must be http(s) URLs separated by commas")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - in secret_token.
+        secret = value.get_secret_value() if value is not None else "x"
+        if not (
+            0 < len(secret) <= 256
+            and all(c.isascii() and (c.isalnum() or c in "_-") for c in secret)
+        ):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

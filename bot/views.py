@@ -166,6 +166,7 @@ def my_data(
     followed: Sequence[District],
     prefs: Preferences,
     active: bool,
+    deliveries: int,
 ) -> str:
     """Exactly what is stored about the chat, field by field."""
     return _(
@@ -174,7 +175,9 @@ def my_data(
         "Language: {language}\n"
         "Districts: {districts}\n"
         "{settings}\n"
-        "Receiving alerts: {active}\n\n"
+        "Receiving alerts: {active}\n"
+        "Records of alerts sent to this chat: {deliveries} (kept until 30 days after each alert "
+        "ends, so that corrections reach you)\n\n"
         "Nothing else: no names, usernames, phone numbers, locations or the messages you send. "
         "/delete erases all of it.",
         chat_id=chat_id,
@@ -182,6 +185,7 @@ def my_data(
         districts=names(_, followed) if followed else _.plain("none"),
         settings=settings_summary(_, prefs),
         active=_.plain("yes") if active else _.plain("no"),
+        deliveries=deliveries,
     )
 
 

@@ -7,7 +7,7 @@ from telegram import Update
 from bot import keyboards, views
 from bot.context import Context
 from handlers.common import district_list, edit, followed_slugs, load_resident, reply
-from storage import residents
+from storage import delivery_queue, residents
 
 
 async def my_data(update: Update, context: Context) -> None:
@@ -17,6 +17,8 @@ async def my_data(update: Update, context: Context) -> None:
         await reply(update, _("Nothing is stored about this chat."))
         return
     followed = district_list(context, await followed_slugs(update, context))
+    async with context.services.database.transaction() as session:
+        deliveries = await delivery_queue.count_for_chat(session, chat_id=resident.chat_id)
     await reply(
         update,
         views.my_data(
@@ -26,6 +28,7 @@ async def my_data(update: Update, context: Context) -> None:
             followed,
             residents.preferences_of(resident),
             resident.active,
+            deliveries,
         ),
     )
 
@@ -53,6 +56,8 @@ async def confirm_delete(update: Update, context: Context) -> None:
         await edit(query, _("Kept. Nothing was deleted."), None)
         return
     async with context.services.database.transaction() as session:
+        # Which alerts a chat received is personal too: erased with the rest.
+        await delivery_queue.forget_chat(session, chat_id=update.effective_chat.id)
         deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)
     if deleted:
         await edit(
