@@ -5,7 +5,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DATABASE_URL=sqlite:////data/khabardar.db
+    DATABASE_URL=sqlite:////data/khabardar.db \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=8080
 
 WORKDIR /app
 # .dockerignore keeps tests, data and any virtualenv out of the image. requirements.lock is a
@@ -19,7 +21,9 @@ USER khabardar
 # The embedded SQLite database lives here; mount a volume to keep it across containers.
 VOLUME ["/data"]
 
-# Liveness: the database answers and the schema is current (the HTTP /healthz comes with the API).
+EXPOSE 8080
+
+# Liveness: the database answers and the schema is current (GET /healthz says the same over HTTP).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "main.py", "check"]
 
