@@ -84,8 +84,8 @@ def render_alert(
         _(
             "{mark} <b>{severity}</b> · {kind}",
             mark=SEVERITY_MARKS[content.severity],
-            severity=_(SEVERITY_NAMES[content.severity]),
-            kind=_(KIND_NAMES[content.kind]),
+            severity=_.plain(SEVERITY_NAMES[content.severity]),
+            kind=_.plain(KIND_NAMES[content.kind]),
         )
     )
     lines.append("📍 " + _district_names(_, content, gazetteer))
@@ -101,8 +101,8 @@ def render_alert(
     lines.append(
         _(
             "Urgency: {urgency} · Certainty: {certainty}",
-            urgency=_(URGENCY_NAMES[content.urgency]),
-            certainty=_(CERTAINTY_NAMES[content.certainty]),
+            urgency=_.plain(URGENCY_NAMES[content.urgency]),
+            certainty=_.plain(CERTAINTY_NAMES[content.certainty]),
         )
     )
     if content.source:
@@ -136,7 +136,7 @@ def _details(_: Translator, content: AlertContent, gazetteer: Gazetteer) -> list
         route = gazetteer.route(transport.route) if transport.route else None
         parts = [str(escape(route.display_name(_.language) if route else transport.route or ""))]
         if transport.mode is not None:
-            parts.append(_(MODE_NAMES[transport.mode]))
+            parts.append(_.plain(MODE_NAMES[transport.mode]))
         if transport.segment:
             parts.append(str(escape(transport.segment)))
         lines.append("🛣 " + " · ".join(p for p in parts if p))

@@ -29,6 +29,24 @@ class Person:
 AMINA = Person("Amina, Quetta", 1001, "en")
 BILAL = Person("Bilal, Pasni", 1002, "en")
 GUL = Person("Gul, Dalbandin", 1003, "ur")
+SAIMA = Person("Saima, admin", 9001, "en")
+AMIR = Person("Amir, operator", 2001, "en")
+BIBI = Person("Bibi, second operator", 2002, "en")
+NADIA = Person("Nadia, NGO staff", 3001, "en")
+PEOPLE = [AMINA, BILAL, GUL, SAIMA, AMIR, BIBI, NADIA]
+RAIL_ALERT = (
+    "/newalert\n"
+    "kind: transport\n"
+    "route: RAIL-QUETTA-TAFTAN\n"
+    "mode: rail\n"
+    "segment: Quetta–Dalbandin\n"
+    "severity: severe\n"
+    "urgency: immediate\n"
+    "headline: Quetta–Taftan trains suspended after track attack\n"
+    "instruction: Do not travel to the stations; buses on the N-40 still run.\n"
+    "source: Pakistan Railways, Quetta division\n"
+    "expires: 24h"
+)
 
 
 class Transcript:
@@ -67,13 +85,14 @@ async def run_demo(out: TextIO = sys.stdout, database: Path = DEMO_DATABASE) -> 
     """Play the seed story against the real Application and a fresh SQLite file."""
     for leftover in database.parent.glob(database.name + "*"):
         leftover.unlink()
-    people = [AMINA, BILAL, GUL]
+    people = PEOPLE
     transcript = Transcript(out, people)
     async with FakeTelegram(DEFAULT_TOKEN, strict_html=True) as fake:
         settings = Settings(
             telegram_bot_token=DEFAULT_TOKEN,
             telegram_api_base_url=fake.base_url,
             database_url=f"sqlite+aiosqlite:///{database}",
+            admin_ids=frozenset({SAIMA.chat_id}),
         )
         app = build_application(settings)
         transcript.say(
@@ -91,7 +110,10 @@ async def run_demo(out: TextIO = sys.stdout, database: Path = DEMO_DATABASE) -> 
         transcript.say(
             f"\nCommand menus registered: English and Urdu ({len(commands)} commands each)."
         )
-    transcript.say("Demo finished: 3 residents subscribed; everything above went through HTTP.")
+    transcript.say(
+        "Demo finished: 3 residents subscribed, one alert drafted, verified by a second "
+        "operator and delivered; everything above went through HTTP."
+    )
     return 0
 
 
@@ -118,6 +140,16 @@ def story(users: dict[int, FakeUser]) -> list[Step]:
 
         return step
 
+    amir, bibi = users[AMIR.chat_id], users[BIBI.chat_id]
+    saima, nadia = users[SAIMA.chat_id], users[NADIA.chat_id]
+
+    def receive(person: Person, user: FakeUser, expect: str) -> Step:
+        async def step(transcript: Transcript) -> None:
+            transcript.action(person, "(waits; the phone buzzes)")
+            await user.expect(expect, timeout=15)
+
+        return step
+
     return [
         send(AMINA, amina, "/start", "Choose your language"),
         tap(AMINA, amina, "English", "Choose the districts"),
@@ -132,4 +164,14 @@ def story(users: dict[int, FakeUser]) -> list[Step]:
         tap(GUL, gul, "اردو", "اضلاع منتخب کریں"),
         send(GUL, gul, "دالبندین", "چاغی"),
         send(GUL, gul, "/mydata", "محفوظ"),
+        send(SAIMA, saima, "/grant 2001 operator", "is now operator"),
+        send(SAIMA, saima, "/grant 2002 operator", "is now operator"),
+        send(SAIMA, saima, "/grant 3001 staff", "is now staff"),
+        send(AMIR, amir, RAIL_ALERT, "Preview"),
+        tap(AMIR, amir, "📨 Submit for verification", "waiting for a second operator"),
+        receive(BIBI, bibi, "Waiting for your verification"),
+        tap(BIBI, bibi, "✅ Approve", "You verified"),
+        receive(AMINA, amina, "Quetta–Taftan trains suspended"),
+        receive(GUL, gul, "Quetta–Taftan trains suspended"),
+        send(NADIA, nadia, "/status Dalbandin", "Chagai"),
     ]

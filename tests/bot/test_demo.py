@@ -1,0 +1,20 @@
+"""The README's first command: the demo plays its whole story and exits 0."""
+
+import io
+from pathlib import Path
+
+from bot.demo import run_demo
+
+
+async def test_demo_plays_the_seed_story(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert await run_demo(out, tmp_path / "demo.db") == 0
+    transcript = out.getvalue()
+    assert "Pasni is in Gwadar district." in transcript
+    assert "دالبندین ضلع چاغی میں ہے۔" in transcript
+    assert "You verified KB-2026-0001" in transcript
+    # Both residents along the railway got the verified alert; the one in Gwadar did not.
+    assert transcript.count("Ref KB-2026-0001 · ✅ verified by 2 operators") == 1
+    assert "حوالہ KB-2026-0001 · ✅ دو آپریٹرز کا تصدیق شدہ" in transcript
+    assert "bot replies to Bilal, Pasni:\n    │ 🟠 SEVERE" not in transcript
+    assert transcript.rstrip().endswith("everything above went through HTTP.")
