@@ -1,7 +1,9 @@
-"""Tables of verified alerts, the team and the audit log, and alert rows ↔ domain values."""
+"""Tables of verified alerts, the team and the audit log; alert rows ↔ domain values, and the
+one loader every alert query shares."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,8 +24,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     false,
+    select,
     text,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Field, SQLModel
 
 from domain.alerts import (
@@ -319,3 +324,33 @@ def alert_from_row(
         closed_by_alert=row.closed_by_alert,
         delivery_planned_at=row.delivery_planned_at,
     )
+
+
+async def load_alerts(
+    session: AsyncSession,
+    *where: ColumnElement[bool],
+    order: Sequence[Any] = (alert.c.id,),
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Alert]:
+    """Alerts matching all conditions, with their texts and districts: three queries in all."""
+    query = select(alert).where(*where).order_by(*order).limit(limit).offset(offset)
+    rows = (await session.execute(query)).all()
+    ids = [row.id for row in rows]
+    if not ids:
+        return []
+    texts: dict[int, list[AlertText]] = {i: [] for i in ids}
+    for t in await session.execute(
+        select(alert_text)
+        .where(alert_text.c.alert_id.in_(ids))
+        .order_by(alert_text.c.alert_id, alert_text.c.is_primary.desc(), alert_text.c.language)
+    ):
+        texts[t.alert_id].append(AlertText(t.language, t.headline, t.description, t.instruction))
+    districts: dict[int, list[str]] = {i: [] for i in ids}
+    for d in await session.execute(
+        select(alert_district.c.alert_id, alert_district.c.district)
+        .where(alert_district.c.alert_id.in_(ids))
+        .order_by(alert_district.c.alert_id, alert_district.c.position)
+    ):
+        districts[d.alert_id].append(d.district)
+    return [alert_from_row(r, tuple(texts[r.id]), tuple(districts[r.id])) for r in rows]

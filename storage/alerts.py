@@ -18,17 +18,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import alerts as rules
-from domain.alerts import Alert, AlertContent, AlertState, AlertText, Changes, MsgType, Outcome
+from domain.alerts import Alert, AlertContent, AlertState, Changes, MsgType, Outcome
 from domain.gazetteer import Gazetteer
 from domain.preferences import AlertKind
 from storage.alert_models import (
     alert,
     alert_counter,
     alert_district,
-    alert_from_row,
     alert_text,
     child_rows,
     content_values,
+    load_alerts,
 )
 from storage.audit import AuditAction, record, record_many
 
@@ -151,7 +151,7 @@ async def create_cancel(
     now = _now(now)
     source = await _get_or_refuse(session, original)
     rules.create_cancel(source, identifier="", by=by, reason=reason, at=now)
-    waiting = await _load(
+    waiting = await load_alerts(
         session,
         alert.c.refers_to == original,
         alert.c.msg_type == MsgType.CANCEL.value,
@@ -299,14 +299,14 @@ async def expire_due(session: AsyncSession, *, now: datetime) -> list[str]:
 
 async def get_alert(session: AsyncSession, *, identifier: str) -> Alert | None:
     """The alert with this identifier (parse_identifier canonicalises typed ones)."""
-    found = await _load(session, alert.c.identifier == identifier)
+    found = await load_alerts(session, alert.c.identifier == identifier)
     return found[0] if found else None
 
 
 async def list_pending(session: AsyncSession, *, limit: int = 50) -> list[Alert]:
     """The verification queue: cancels first (they stop harm), then oldest first."""
     cancels_first = case((alert.c.msg_type == MsgType.CANCEL.value, 0), else_=1)
-    return await _load(
+    return await load_alerts(
         session,
         alert.c.state == _PENDING,
         order=[cancels_first, alert.c.submitted_at, alert.c.id],
@@ -316,7 +316,7 @@ async def list_pending(session: AsyncSession, *, limit: int = 50) -> list[Alert]
 
 async def list_drafts(session: AsyncSession, *, author: int) -> list[Alert]:
     """An author's unsubmitted drafts, oldest first."""
-    return await _load(
+    return await load_alerts(
         session, alert.c.state == AlertState.DRAFT.value, alert.c.author_id == author
     )
 
@@ -340,7 +340,7 @@ async def list_active(
         where.append(alert.c.kind == kind.value)
     if not include_team_only:
         where.append(alert.c.restricted_to_team.is_(False))
-    return await _load(session, *where, order=[alert.c.verified_at.desc(), alert.c.id.desc()])
+    return await load_alerts(session, *where, order=[alert.c.verified_at.desc(), alert.c.id.desc()])
 
 
 async def list_verified_undelivered(
@@ -348,7 +348,7 @@ async def list_verified_undelivered(
 ) -> list[Alert]:
     """The delivery engine's inbox: verified, unexpired, not yet planned, oldest approval first.
     Updates, cancels and team-only alerts included: the engine decides who receives them."""
-    return await _load(
+    return await load_alerts(
         session,
         alert.c.state == _VERIFIED,
         alert.c.delivery_planned_at.is_(None),
@@ -465,32 +465,3 @@ async def _insert_children(session: AsyncSession, alert_id: int, content: AlertC
     texts, districts = child_rows(alert_id, content)
     await session.execute(insert(alert_text), texts)
     await session.execute(insert(alert_district), districts)
-
-
-async def _load(
-    session: AsyncSession,
-    *where: ColumnElement[bool],
-    order: Sequence[Any] = (alert.c.id,),
-    limit: int | None = None,
-) -> list[Alert]:
-    """Alerts matching all conditions, with their texts and districts: three queries in all."""
-    query = select(alert).where(*where).order_by(*order).limit(limit)
-    rows = (await session.execute(query)).all()
-    ids = [row.id for row in rows]
-    if not ids:
-        return []
-    texts: dict[int, list[AlertText]] = {i: [] for i in ids}
-    for t in await session.execute(
-        select(alert_text)
-        .where(alert_text.c.alert_id.in_(ids))
-        .order_by(alert_text.c.alert_id, alert_text.c.is_primary.desc(), alert_text.c.language)
-    ):
-        texts[t.alert_id].append(AlertText(t.language, t.headline, t.description, t.instruction))
-    districts: dict[int, list[str]] = {i: [] for i in ids}
-    for d in await session.execute(
-        select(alert_district.c.alert_id, alert_district.c.district)
-        .where(alert_district.c.alert_id.in_(ids))
-        .order_by(alert_district.c.alert_id, alert_district.c.position)
-    ):
-        districts[d.alert_id].append(d.district)
-    return [alert_from_row(r, tuple(texts[r.id]), tuple(districts[r.id])) for r in rows]

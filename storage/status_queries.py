@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,9 +11,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import ColumnClause
 
-from domain.alerts import Alert, AlertState, AlertText, MsgType, Status
+from domain.alerts import Alert, AlertState, MsgType, Status
 from domain.preferences import AlertKind
-from storage.alert_models import alert, alert_district, alert_from_row, alert_text
+from storage.alert_models import alert, alert_district, load_alerts
 
 _VERIFIED = AlertState.VERIFIED.value
 # The delivery engine owns its table; these are the column names it may use for an outcome.
@@ -134,37 +133,3 @@ def _in_district(district: str) -> ColumnElement[bool]:
     return alert.c.id.in_(
         select(alert_district.c.alert_id).where(alert_district.c.district == district)
     )
-
-
-async def load_alerts(
-    session: AsyncSession,
-    *where: ColumnElement[bool],
-    order: Sequence[Any] = (alert.c.id,),
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[Alert]:
-    """Alerts matching all conditions, with their texts and districts: three queries in all.
-
-    The same shape as storage.alerts' private loader; kept here so read-only reports do not
-    reach into the verification module's internals.
-    """
-    query = select(alert).where(*where).order_by(*order).limit(limit).offset(offset)
-    rows = (await session.execute(query)).all()
-    ids = [row.id for row in rows]
-    if not ids:
-        return []
-    texts: dict[int, list[AlertText]] = {i: [] for i in ids}
-    for t in await session.execute(
-        select(alert_text)
-        .where(alert_text.c.alert_id.in_(ids))
-        .order_by(alert_text.c.alert_id, alert_text.c.is_primary.desc(), alert_text.c.language)
-    ):
-        texts[t.alert_id].append(AlertText(t.language, t.headline, t.description, t.instruction))
-    districts: dict[int, list[str]] = {i: [] for i in ids}
-    for d in await session.execute(
-        select(alert_district.c.alert_id, alert_district.c.district)
-        .where(alert_district.c.alert_id.in_(ids))
-        .order_by(alert_district.c.alert_id, alert_district.c.position)
-    ):
-        districts[d.alert_id].append(d.district)
-    return [alert_from_row(r, tuple(texts[r.id]), tuple(districts[r.id])) for r in rows]
