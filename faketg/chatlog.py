@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +34,10 @@ class Broadcast:
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(fut)
         try:
-            async with asyncio.timeout(max(timeout, 0.0)):
-                await fut
-        except TimeoutError:
-            pass
+            # A timeout is an ordinary outcome here: the caller re-checks its condition.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(timeout, 0.0)):
+                    await fut
         finally:
             if not fut.done():
                 fut.cancel()
