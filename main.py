@@ -56,6 +56,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def cmd_run(settings: Settings, *, webhook: bool = False) -> int:
     """Run the bot until interrupted."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from telegram.error import TelegramError
+
     from api.server import run_webhook
     from bot.app import build_application
 
@@ -66,13 +69,20 @@ def cmd_run(settings: Settings, *, webhook: bool = False) -> int:
             file=sys.stderr,
         )
         return 2
-    if webhook:
-        if not (settings.webhook_url and settings.webhook_secret and settings.http_port):
-            print("--webhook needs WEBHOOK_URL, WEBHOOK_SECRET and HTTP_PORT", file=sys.stderr)
-            return 2
-        asyncio.run(run_webhook(build_application(settings)))
-        return 0
-    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    if webhook and not (settings.webhook_url and settings.webhook_secret and settings.http_port):
+        print("--webhook needs WEBHOOK_URL, WEBHOOK_SECRET and HTTP_PORT", file=sys.stderr)
+        return 2
+    try:
+        if webhook:
+            asyncio.run(run_webhook(build_application(settings)))
+        else:
+            build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    except (TelegramError, SQLAlchemyError, OSError) as exc:
+        # Start-up failures (a rejected token, Telegram or the database unreachable) are one
+        # line for whoever runs the service; the details are in the log at DEBUG.
+        logging.getLogger(__name__).debug("start-up failed", exc_info=exc)
+        print(f"Could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
