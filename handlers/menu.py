@@ -32,6 +32,7 @@ FORM_EXAMPLE = (
     "urgency: immediate\n"
     "headline: N-25 closed between Mastung and Kalat\n"
     "instruction: Use the N-65 via Sibi.\n"
+    "headline_ur: مستونگ اور قلات کے درمیان N-25 بند\n"
     "expires: 12h"
 )
 
@@ -52,7 +53,8 @@ def team_help(_: Translator, role: Role | None) -> str:
             _(
                 "One-message form (fields: kind, status, districts, route, mode, segment, "
                 "severity, urgency, certainty, headline, description, instruction, families, "
-                "individuals, from, to, source, effective, expires, language):"
+                "individuals, from, to, source, effective, expires, language; and in another "
+                "language headline_ur, description_ur, instruction_ur…):"
             ),
             f"<code>{FORM_EXAMPLE}</code>",
         ]

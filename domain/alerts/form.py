@@ -52,6 +52,11 @@ FIELDS = (
     "expires",
     "language",
 )
+# The words again in other languages: headline_ur, description_ur, instruction_ur, … The
+# primary text is the author's; residents read theirs where it exists (else the primary one).
+TRANSLATABLE = ("headline", "description", "instruction")
+TEXT_LANGUAGES = ("en", "ur", "ps", "bal", "brh")
+TRANSLATED_FIELDS = tuple(f"{field}_{lang}" for lang in TEXT_LANGUAGES for field in TRANSLATABLE)
 REQUIRED = ("kind", "districts", "severity", "headline")
 SKIP = "-"  # typed for an optional field: leave it empty
 _KEY = re.compile(r"^\s*([A-Za-z_]+)\s*[:=]\s*(.*)$")
@@ -92,7 +97,7 @@ def read_form(text: str) -> tuple[dict[str, str], list[FormProblem]]:
     for line in text.splitlines():
         match = _KEY.match(line)
         key = match[1].lower() if match else None
-        if key is not None and key in FIELDS:
+        if key is not None and (key in FIELDS or key in TRANSLATED_FIELDS):
             current = key
             fields[key] = match[2].strip() if match else ""
         elif key is not None and current is None:
@@ -105,7 +110,7 @@ def read_form(text: str) -> tuple[dict[str, str], list[FormProblem]]:
 def looks_like_form(text: str) -> bool:
     """Whether a message is written as form lines rather than a plain answer."""
     match = _KEY.match(text.splitlines()[0] if text else "")
-    return bool(match and match[1].lower() in FIELDS)
+    return bool(match and match[1].lower() in (*FIELDS, *TRANSLATED_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,14 +156,7 @@ def build_content(
         severity=severity,
         urgency=reader.choice("urgency", Urgency) or Urgency.EXPECTED,
         certainty=reader.choice("certainty", Certainty) or Certainty.OBSERVED,
-        texts=(
-            AlertText(
-                language=(fields.get("language") or language).strip().lower()[:8],
-                headline=headline,
-                description=reader.text("description"),
-                instruction=reader.text("instruction"),
-            ),
-        ),
+        texts=_texts(reader, (fields.get("language") or language).strip().lower()[:8], headline),
         districts=tuple(districts),
         effective=effective,
         expires=expires or default_expiry(kind, effective),
@@ -168,6 +166,23 @@ def build_content(
         displacement=displacement,
     )
     return Built(content, tuple(reader.problems))
+
+
+def _texts(reader: _Reader, primary: str, headline: str) -> tuple[AlertText, ...]:
+    """The author's text first, then every other language given as headline_<lang> etc."""
+    texts = [AlertText(primary, headline, reader.text("description"), reader.text("instruction"))]
+    for lang in TEXT_LANGUAGES:
+        translated = reader.text(f"headline_{lang}")
+        if lang != primary and translated:
+            texts.append(
+                AlertText(
+                    lang,
+                    translated,
+                    reader.text(f"description_{lang}"),
+                    reader.text(f"instruction_{lang}"),
+                )
+            )
+    return tuple(texts)
 
 
 def changes_from(
@@ -220,6 +235,10 @@ def fields_of(content: AlertContent, tz: ZoneInfo) -> dict[str, str]:
         "expires": content.expires.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         "language": text.language,
     }
+    for other in content.texts[1:]:
+        fields[f"headline_{other.language}"] = other.headline
+        fields[f"description_{other.language}"] = other.description
+        fields[f"instruction_{other.language}"] = other.instruction
     if content.transport is not None:
         fields.update(
             route=content.transport.route or "",

@@ -91,3 +91,16 @@ def test_changes_keep_what_is_not_named() -> None:
     assert changes.severity is Severity.EXTREME
     assert changes.texts is not None and changes.texts[0].instruction == "Stay in"
     assert changes.expires is None  # keeps the original's expiry
+
+
+def test_texts_in_several_languages() -> None:
+    built = build(
+        "kind: security\ndistricts: Quetta\nseverity: severe\nheadline: Firing in Sariab\n"
+        "instruction: Stay in.\nheadline_ur: سریاب میں فائرنگ\ninstruction_ur: گھر میں رہیں۔"
+    )
+    assert built.content is not None
+    english, urdu = built.content.texts
+    assert (english.language, urdu.language) == ("en", "ur")
+    assert urdu.headline == "سریاب میں فائرنگ" and urdu.instruction == "گھر میں رہیں۔"
+    assert built.content.text("ur") is urdu and built.content.text("ps") is english
+    assert fields_of(built.content, TZ)["headline_ur"] == "سریاب میں فائرنگ"

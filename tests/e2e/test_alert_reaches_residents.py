@@ -17,7 +17,9 @@ AMIR, BIBI, AMINA, GUL = 2001, 2002, 1001, 1003
 FORM = (
     "/newalert\nkind: security\ndistricts: Quetta\nseverity: extreme\nurgency: immediate\n"
     "headline: Armed attack near Quetta railway station\n"
-    "instruction: Stay indoors; avoid Zarghoon Road."
+    "instruction: Stay indoors; avoid Zarghoon Road.\n"
+    "headline_ur: کوئٹہ ریلوے اسٹیشن کے قریب مسلح حملہ\n"
+    "instruction_ur: گھر کے اندر رہیں؛ زرغون روڈ سے گریز کریں۔"
 )
 
 
@@ -48,9 +50,10 @@ async def test_approval_sends_the_alert_to_subscribers_then_delete_forgets_it(
     assert "🔴 EXTREME · Security incident" in alert.plain
     assert "What to do: Stay indoors; avoid Zarghoon Road." in alert.plain
     assert "verified by 2 operators" in alert.plain
-    urdu = await fake.wait_for_message(GUL, "Armed attack near Quetta railway station")
-    assert "دو آپریٹرز کا تصدیق شدہ" in urdu.plain  # Urdu frame, English text as written
-    assert "آپ کی زبان میں دستیاب نہیں" in urdu.plain
+    urdu = await fake.wait_for_message(GUL, "کوئٹہ ریلوے اسٹیشن کے قریب مسلح حملہ")
+    assert "کیا کریں: گھر کے اندر رہیں؛ زرغون روڈ سے گریز کریں۔" in urdu.plain
+    assert "دو آپریٹرز کا تصدیق شدہ" in urdu.plain
+    assert "Armed attack" not in urdu.plain
 
     data = await amina.send("/mydata")
     assert "Records of alerts sent to this chat: 1" in data.plain
