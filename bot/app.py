@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
@@ -16,6 +16,7 @@ from bot.settings import Settings, SettingsError
 from delivery.wiring import configure_builder, install_delivery
 from domain.gazetteer import Gazetteer
 from handlers import admin, delivery, fallback, operators, residents, staff
+from handlers.command_menus import publish_all_team_menus, publish_resident_menus
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -84,13 +85,7 @@ async def _post_shutdown(app: KhabardarApp, *, http: HttpServer) -> None:
 
 
 async def publish_commands(app: KhabardarApp) -> None:
-    """Register the command menu in every language, and the default language for all others."""
-    catalogs = app.bot_data.services.catalogs
-
-    def menu(language: str) -> list[BotCommand]:
-        _ = catalogs.get(language)
-        return [BotCommand(name, _.plain(text)) for name, text in residents.COMMANDS]
-
-    await app.bot.set_my_commands(menu(catalogs.default))
-    for language in catalogs.languages:
-        await app.bot.set_my_commands(menu(language), language_code=language)
+    """Register the residents' command menus, and each team member's own."""
+    services = app.bot_data.services
+    await publish_resident_menus(app.bot, services)
+    await publish_all_team_menus(app.bot, services)

@@ -10,6 +10,7 @@ from bot.operator_views import ROLE_NAMES, audit_lines, team_lines
 from domain.gazetteer import normalize_digits
 from domain.roles import GRANTABLE_ROLES, Action, Role
 from handlers.access import requires, role_of
+from handlers.command_menus import publish_team_menu
 from handlers.common import argument_text, load_resident, reply
 from storage import audit, team
 
@@ -66,6 +67,7 @@ async def grant(update: Update, context: Context) -> None:
         previous = await team.grant_role(
             session, user_id=user_id, role=role, granted_by=update.effective_user.id
         )
+    await publish_team_menu(context.bot, context.services, user_id)
     if previous is role:
         await reply(
             update, _("{user} is already {role}.", user=user_id, role=_.plain(ROLE_NAMES[role]))
@@ -88,6 +90,7 @@ async def revoke(update: Update, context: Context) -> None:
         removed = await team.revoke_role(
             session, user_id=int(text), revoked_by=update.effective_user.id
         )
+    await publish_team_menu(context.bot, context.services, int(text))
     if removed is None:
         await reply(update, _("{user} has no role to revoke.", user=int(text)))
     else:

@@ -246,7 +246,7 @@ async def test_privileged_buttons_are_refused(
 
 
 async def test_admin_grants_and_revokes_roles(
-    user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
 ) -> None:
     admin, newcomer = user(ADMIN_ID), user(4001)
     assert (
@@ -254,12 +254,18 @@ async def test_admin_grants_and_revokes_roles(
     )
     assert "4001 is now operator." in (await admin.send("/grant 4001 operator")).plain
     assert "Role: operator." in (await newcomer.send("/whoami")).plain
+    # The new operator's own command menu now offers the operators' commands, in Urdu too.
+    scope = {"type": "chat", "chat_id": 4001}
+    assert "newalert" in dict(fake.commands(scope)) and "grant" not in dict(fake.commands(scope))
+    assert dict(fake.commands(scope, language_code="ur"))["pending"] == "آپ کی تصدیق کے منتظر الرٹس"
+    assert "grant" in dict(fake.commands({"type": "chat", "chat_id": ADMIN_ID}))
     team_list = await admin.send("/team")
     assert (
         f"{ADMIN_ID} · admin (configured)" in team_list.plain
         and "4001 · operator" in team_list.plain
     )
     assert "4001 is no longer operator." in (await admin.send("/revoke 4001")).plain
+    assert fake.commands(scope) == []
     assert "Send /grant USER_ID operator" in (await admin.send("/grant someone boss")).plain
     log = await admin.send("/audit")
     assert "role_granted 4001" in log.plain and "role_revoked 4001" in log.plain

@@ -1,0 +1,64 @@
+"""Telegram's command menus: residents' in every language, and each team member's own menu."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.context import Services
+from domain.roles import Role, can, effective_role
+from handlers.menu import TEAM_COMMANDS
+from handlers.residents.onboarding import COMMANDS
+from storage import team
+
+log = logging.getLogger(__name__)
+
+
+def menu(services: Services, language: str, role: Role | None = None) -> list[BotCommand]:
+    """The commands a role sees, described in one language."""
+    _ = services.catalogs.get(language)
+    commands = [BotCommand(name, _.plain(text)) for name, text in COMMANDS]
+    commands += [
+        BotCommand(name, _.plain(text))
+        for name, text, action in TEAM_COMMANDS
+        if role is not None and can(role, action)
+    ]
+    return commands
+
+
+async def publish_resident_menus(bot: Bot, services: Services) -> None:
+    """The menu in every language, and the default language's for every other client."""
+    await bot.set_my_commands(menu(services, services.catalogs.default))
+    for language in services.catalogs.languages:
+        await bot.set_my_commands(menu(services, language), language_code=language)
+
+
+async def publish_team_menu(bot: Bot, services: Services, user_id: int) -> None:
+    """Give one team member a menu with their commands (or take it away if they have none).
+
+    Telegram keeps a menu per chat and language; a member who never opened the bot has no chat
+    yet, which is not an error: their menu comes at the next start-up.
+    """
+    async with services.database.transaction() as session:
+        stored = await team.role_of(session, user_id=user_id)
+    role = effective_role(user_id, services.settings.admin_ids, stored)
+    scope = BotCommandScopeChat(user_id)
+    try:
+        for language in (None, *services.catalogs.languages):
+            if role is None:
+                await bot.delete_my_commands(scope=scope, language_code=language)
+            else:
+                commands = menu(services, language or services.catalogs.default, role)
+                await bot.set_my_commands(commands, scope=scope, language_code=language)
+    except TelegramError as exc:
+        log.info("no command menu for team member %s yet: %s", user_id, exc.message)
+
+
+async def publish_all_team_menus(bot: Bot, services: Services) -> None:
+    """Every admin's and stored team member's menu (at start-up)."""
+    async with services.database.transaction() as session:
+        members = [m.user_id for m in await team.list_team(session)]
+    for user_id in sorted({*services.settings.admin_ids, *members}):
+        await publish_team_menu(bot, services, user_id)
