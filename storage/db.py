@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 class Database:
@@ -35,6 +35,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, echo=echo, pool_pre_ping=True)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
+            event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -50,9 +51,19 @@ class Database:
         await self.engine.dispose()
 
 
+def _begin_immediate(connection: Connection) -> None:
+    # A deferred transaction that reads, then writes after another connection committed, fails
+    # at once with "database is locked" (WAL cannot upgrade a stale snapshot, and the busy
+    # timeout is not consulted). Taking the write lock at BEGIN makes every transaction wait
+    # its turn instead. SQLite has one writer anyway; reads are short.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run beside the single writer; the busy timeout makes a second writer
     # wait instead of failing with "database is locked"; foreign keys are off by default.
+    # The driver's own implicit BEGIN is switched off so that _begin_immediate issues it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

@@ -81,5 +81,5 @@ async def test_sqlite_runs_in_wal_mode(database: Database) -> None:
         return
     async with database.transaction() as session:
         assert (await session.scalar(text("PRAGMA journal_mode"))) == "wal"
-        assert (await session.scalar(text("PRAGMA busy_timeout"))) == 5000
+        assert (await session.scalar(text("PRAGMA busy_timeout"))) == 10_000
         assert (await session.scalar(text("PRAGMA foreign_keys"))) == 1
