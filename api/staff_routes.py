@@ -7,7 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from api.auth import AdminCaller, StaffCaller
 from api.schemas import AlertOut, AuditOut, DistrictOut, OverviewOut, StatusOut
@@ -95,14 +95,15 @@ UntilQ = Annotated[datetime | None, Query(description="Sent before (ISO 8601 wit
 
 def _filter(
     request: Request,
-    district: str | None,
-    kind: AlertKind | None,
-    state: AlertState | None,
-    status: Status | None,
-    active: bool,
-    since: datetime | None,
-    until: datetime | None,
+    district: DistrictQ = None,
+    kind: KindQ = None,
+    state: StateQ = None,
+    status: StatusQ = None,
+    active: ActiveQ = False,
+    since: SinceQ = None,
+    until: UntilQ = None,
 ) -> AlertFilter:
+    """The alert filters both the JSON list and the CSV export take (a FastAPI dependency)."""
     if district is not None and _services(request).gazetteer.get(district) is None:
         raise HTTPException(422, "no such district")
     for moment in (since, until):
@@ -119,22 +120,18 @@ def _filter(
     )
 
 
+Filters = Annotated[AlertFilter, Depends(_filter)]
+
+
 @router.get("/alerts", response_model=list[AlertOut])
 async def list_alerts(
     request: Request,
     _caller: StaffCaller,
-    district: DistrictQ = None,
-    kind: KindQ = None,
-    state: StateQ = None,
-    status: StatusQ = None,
-    active: ActiveQ = False,
-    since: SinceQ = None,
-    until: UntilQ = None,
+    where: Filters,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[AlertOut]:
     """Alerts, newest sent first, filtered by district, kind, state, status and time."""
-    where = _filter(request, district, kind, state, status, active, since, until)
     async with _services(request).database.transaction() as session:
         found = await search_alerts(session, where=where, limit=limit, offset=offset)
     return [AlertOut.of(a) for a in found]
@@ -145,19 +142,8 @@ async def list_alerts(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One alert per row"}},
 )
-async def export_alerts(
-    request: Request,
-    _caller: StaffCaller,
-    district: DistrictQ = None,
-    kind: KindQ = None,
-    state: StateQ = None,
-    status: StatusQ = None,
-    active: ActiveQ = False,
-    since: SinceQ = None,
-    until: UntilQ = None,
-) -> Response:
+async def export_alerts(request: Request, _caller: StaffCaller, where: Filters) -> Response:
     """The same alerts as CSV (UTF-8, at most 10,000 rows), for spreadsheets."""
-    where = _filter(request, district, kind, state, status, active, since, until)
     async with _services(request).database.transaction() as session:
         found = await search_alerts(session, where=where, limit=MAX_CSV_ROWS)
     return Response(
