@@ -7,6 +7,7 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot import keyboards, views
 from bot.context import Context
 from bot.i18n import Translator
 from domain.gazetteer import District
@@ -90,3 +91,13 @@ async def button_district(update: Update, context: Context) -> District | None:
     if district is None:
         await stale_button(update, context)
     return district
+
+
+def picker_screen(
+    context: Context, _: Translator, followed: list[str]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The district picker's first screen: what the chat follows, and the divisions."""
+    return (
+        views.picker(_, district_list(context, followed)),
+        keyboards.divisions(_, context.services.gazetteer, followed),
+    )

@@ -8,7 +8,7 @@ from bot import keyboards, views
 from bot.context import Context
 from bot.i18n import N_
 from handlers.access import role_of
-from handlers.common import district_list, edit, load_resident, reply, stale_button
+from handlers.common import edit, load_resident, picker_screen, reply, stale_button
 from handlers.menu import team_help
 from storage import residents
 
@@ -60,11 +60,7 @@ async def language_chosen(update: Update, context: Context) -> None:
     await query.answer()
     await edit(query, views.language_set(_), None)
     if mode == "s":
-        await reply(
-            update,
-            views.picker(_, district_list(context, followed)),
-            keyboards.divisions(_, context.services.gazetteer, followed),
-        )
+        await reply(update, *picker_screen(context, _, followed))
 
 
 async def show_help(update: Update, context: Context) -> None:

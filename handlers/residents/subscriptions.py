@@ -16,6 +16,7 @@ from handlers.common import (
     edit,
     followed_slugs,
     load_resident,
+    picker_screen,
     reply,
     stale_button,
 )
@@ -95,11 +96,7 @@ async def _follow_named_places(update: Update, context: Context, text: str) -> N
 async def _open_picker(update: Update, context: Context) -> None:
     _resident, _ = await load_resident(update, context)
     followed = await followed_slugs(update, context)
-    await reply(
-        update,
-        views.picker(_, district_list(context, followed)),
-        keyboards.divisions(_, context.services.gazetteer, followed),
-    )
+    await reply(update, *picker_screen(context, _, followed))
 
 
 async def show_divisions(update: Update, context: Context) -> None:
@@ -109,11 +106,7 @@ async def show_divisions(update: Update, context: Context) -> None:
     _resident, _ = await load_resident(update, context)
     followed = await followed_slugs(update, context)
     await query.answer()
-    await edit(
-        query,
-        views.picker(_, district_list(context, followed)),
-        keyboards.divisions(_, context.services.gazetteer, followed),
-    )
+    await edit(query, *picker_screen(context, _, followed))
 
 
 async def show_division(update: Update, context: Context) -> None:
