@@ -9,7 +9,6 @@ simply retried.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from dataclasses import dataclass
@@ -95,6 +94,7 @@ class Sender:
         self._results: list[Result] = []
         self._room = asyncio.Semaphore(RECORD_BATCH)
         self._flush_soon = asyncio.Event()
+        self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
         self._rng = random.Random()  # noqa: S311 - jitter, not security
 
     @property
@@ -115,8 +115,9 @@ class Sender:
             for _ in workers:
                 self._queue.put_nowait(None)
             await asyncio.gather(*workers, return_exceptions=True)
-            for helper in helpers:
-                helper.cancel()
+            # Helpers finish their current write and return; cancelling one inside a database
+            # transaction could leave its SQLite connection (and the write lock) behind.
+            self._done.set()
             await asyncio.gather(*helpers, return_exceptions=True)
             await self._flush()
             async with self.database.transaction() as session:
@@ -146,6 +147,13 @@ class Sender:
         await asyncio.wait({stop, other}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
         stop.cancel()
         other.cancel()
+
+    async def _wait_for(self, event: asyncio.Event, seconds: float) -> None:
+        """Return once the event or the helpers' stop is set, or after `seconds`."""
+        waits = {asyncio.ensure_future(event.wait()), asyncio.ensure_future(self._done.wait())}
+        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        for waiting in waits:
+            waiting.cancel()
 
     async def _claim(self, limit: int) -> int:
         now = datetime.now(UTC)
@@ -208,9 +216,8 @@ class Sender:
             return Result(row, failure=Failure.TRANSIENT, error=repr(exc))
 
     async def _record_loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._flush_soon.wait(), RECORD_INTERVAL)
+        while not self._done.is_set():
+            await self._wait_for(self._flush_soon, RECORD_INTERVAL)
             self._flush_soon.clear()
             await self._flush()
 
@@ -284,8 +291,10 @@ class Sender:
     async def _renew(self) -> None:
         # The heartbeat: leases stay short (a crashed worker's rows come back soon) while a
         # live worker keeps what it holds, even through a long 429 pause.
-        while True:
-            await asyncio.sleep(self.lease.total_seconds() / 3)
+        while not self._done.is_set():
+            await self._wait_for(self._done, self.lease.total_seconds() / 3)
+            if self._done.is_set():
+                return
             try:
                 async with self.database.transaction() as session:
                     now = datetime.now(UTC)
