@@ -53,6 +53,7 @@ def build_application(settings: Settings, services: Services | None = None) -> K
             )
         )
         .post_init(functools.partial(_post_init, http=http))
+        .post_stop(_post_stop)
         .post_shutdown(functools.partial(_post_shutdown, http=http))
     )
     if settings.telegram_api_base_url:
@@ -77,6 +78,11 @@ async def _post_init(app: KhabardarApp, *, http: HttpServer) -> None:
     await migrate(services.database)
     await http.start(app)
     await publish_commands(app)
+
+
+async def _post_stop(app: KhabardarApp) -> None:
+    # Ticks the JobQueue's shutdown interrupted are still finishing their transactions.
+    await app.bot_data.services.jobs.drain()
 
 
 async def _post_shutdown(app: KhabardarApp, *, http: HttpServer) -> None:

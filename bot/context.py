@@ -9,6 +9,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Catalogs, Translator
+from bot.jobs import JobGuard
 from bot.metrics import Metrics
 from bot.settings import Settings
 from domain.gazetteer import Gazetteer
@@ -28,6 +29,7 @@ class Services:
     catalogs: Catalogs
     metrics: Metrics = field(default_factory=Metrics)
     verified_hooks: list[VerifiedHook] = field(default_factory=list)
+    jobs: JobGuard = field(default_factory=JobGuard)
 
 
 class BotData:

@@ -188,7 +188,10 @@ class DeliveryEngine:
         job_queue = self.app.job_queue
         if when is not None and job_queue is not None:
             self._publish_job = job_queue.run_once(
-                self.dispatch, when, name="delivery-publish", job_kwargs=JOB_KWARGS
+                self.services.jobs.wrap(self.dispatch),
+                when,
+                name="delivery-publish",
+                job_kwargs=JOB_KWARGS,
             )
 
 

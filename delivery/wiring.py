@@ -46,6 +46,7 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
     if job_queue is None:
         raise RuntimeError("the delivery engine needs python-telegram-bot[job-queue]")
     engine = DeliveryEngine(app)
+    guard = app.bot_data.services.jobs
     limiter = app.bot.rate_limiter
     if isinstance(limiter, PriorityRateLimiter):
         limiter.on_throttled = app.bot_data.services.metrics.throttled.inc
@@ -58,7 +59,7 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
     ]
     for callback, interval, name in jobs:
         job_queue.run_repeating(
-            callback, interval, first=0, name=name, data=engine, job_kwargs=JOB_KWARGS
+            guard.wrap(callback), interval, first=0, name=name, data=engine, job_kwargs=JOB_KWARGS
         )
 
     # app.stop() stops the JobQueue, then awaits tasks made with create_task: stopping the
@@ -88,4 +89,5 @@ def wake_dispatch(app: KhabardarApp) -> None:
     """Plan and send now: call after an alert is verified (its transaction committed)."""
     engine = engine_of(app)
     if engine is not None and app.job_queue is not None:
-        app.job_queue.run_once(engine.dispatch, 0, name="delivery-wake", job_kwargs=JOB_KWARGS)
+        dispatch = app.bot_data.services.jobs.wrap(engine.dispatch)
+        app.job_queue.run_once(dispatch, 0, name="delivery-wake", job_kwargs=JOB_KWARGS)

@@ -38,6 +38,7 @@ async def run_worker() -> int:
         logging.getLogger(__name__).info("delivery worker running")
         await stop.wait()
         await app.stop()
+        await app.bot_data.services.jobs.drain()
     await database.dispose()
     return 0
 

@@ -46,7 +46,8 @@ def register(app: KhabardarApp) -> None:
     settings = app.bot_data.services.settings
     if settings.cap_feeds and app.job_queue is not None:
         interval = timedelta(minutes=settings.cap_poll_minutes)
-        app.job_queue.run_repeating(poll_cap_feeds, interval=interval, first=30, name="cap-poll")
+        poll = app.bot_data.services.jobs.wrap(poll_cap_feeds)
+        app.job_queue.run_repeating(poll, interval=interval, first=30, name="cap-poll")
 
 
 async def show_status(update: Update, context: Context) -> None:
