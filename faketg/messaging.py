@@ -11,7 +11,7 @@ from faketg.faults import Faults, FloodControl, Stats
 from faketg.models import FakeEvent, SentMessage
 from faketg.params import Params, image_size
 from faketg.state import FakeState
-from faketg.validate import parse_markup, parse_text, same_markup
+from faketg.validate import Text, parse_markup, parse_text, same_markup
 
 CHAT_ACTIONS = frozenset(
     [
@@ -86,20 +86,7 @@ def send_message(ctx: Context, p: Params) -> dict[str, Any]:
     text = parse_text(
         raw, p.get_str("parse_mode"), entities, caption=False, strict_html=ctx.strict_html
     )
-    markup, buttons = parse_markup(p)
-    msg = SentMessage(
-        0,
-        chat_id,
-        raw,
-        text.html,
-        text.plain,
-        text.parse_mode,
-        buttons,
-        text.entities,
-        int(time.time()),
-        markup,
-    )
-    return _deliver(ctx, msg)
+    return _deliver(ctx, _message(p, chat_id, raw, text))
 
 
 def send_photo(ctx: Context, p: Params) -> dict[str, Any]:
@@ -137,22 +124,7 @@ def send_photo(ctx: Context, p: Params) -> dict[str, Any]:
         caption=True,
         strict_html=ctx.strict_html,
     )
-    markup, buttons = parse_markup(p)
-    msg = SentMessage(
-        0,
-        chat_id,
-        raw,
-        text.html,
-        text.plain,
-        text.parse_mode,
-        buttons,
-        text.entities,
-        int(time.time()),
-        markup,
-        photo=data,
-        photo_file_id=file_id,
-    )
-    return _deliver(ctx, msg)
+    return _deliver(ctx, _message(p, chat_id, raw, text, photo=data, photo_file_id=file_id))
 
 
 def _target(ctx: Context, p: Params, verb: str) -> SentMessage:
@@ -266,3 +238,21 @@ def get_chat(ctx: Context, p: Params) -> dict[str, Any]:
         "max_reaction_count": 11,
         "accepted_gift_types": gifts,
     }
+
+
+def _message(p: Params, chat_id: int, raw: str, text: Text, **extra: Any) -> SentMessage:
+    """A bot message as the fake records it: the text as sent and as read, and its keyboard."""
+    markup, buttons = parse_markup(p)
+    return SentMessage(
+        0,
+        chat_id,
+        raw,
+        text.html,
+        text.plain,
+        text.parse_mode,
+        buttons,
+        text.entities,
+        int(time.time()),
+        markup,
+        **extra,
+    )
