@@ -17,7 +17,7 @@ RUN pip install -c requirements.lock . \
     && useradd --system --uid 10001 --home-dir /app khabardar \
     && mkdir -p /data && chown khabardar /data
 
-USER khabardar
+USER 10001
 # The embedded SQLite database lives here; mount a volume to keep it across containers.
 VOLUME ["/data"]
 

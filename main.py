@@ -12,9 +12,8 @@ import sys
 # the int form is deprecated and warns. Opt in before telegram is imported anywhere.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from api import cap_cli
-from bot import admin_cli
-from bot.settings import Settings, SettingsError, load_settings
+from bot import admin_cli, cap_cli
+from core.settings import Settings, SettingsError, load_settings
 
 
 def configure_logging(level: str) -> None:
@@ -59,8 +58,8 @@ def cmd_run(settings: Settings, *, webhook: bool = False) -> int:
     from sqlalchemy.exc import SQLAlchemyError
     from telegram.error import TelegramError
 
-    from api.server import run_webhook
     from bot.app import build_application
+    from bot.http import run_webhook
 
     if settings.telegram_bot_token is None:
         print(
@@ -150,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "admin":
         return admin_cli.run(args, settings)
     if args.command == "worker":
-        from delivery.worker import run_worker
+        from bot.worker import run_worker
 
         return asyncio.run(run_worker())
     if args.command == "import-cap":

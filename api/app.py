@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 
 from api import cap_routes, ops_routes, staff_routes
-from bot.context import KhabardarApp, Services
+from core.context import KhabardarApp, Services
 
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
 DESCRIPTION = """

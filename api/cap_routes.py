@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from bot.alert_views import KIND_NAMES
-from bot.context import Services
+from core.context import Services
 from domain.alerts import parse_identifier
 from domain.cap import model as cap
 from domain.cap.export import CapContext, FeedEntry, alert_xml, atom_feed
@@ -19,6 +18,7 @@ from domain.preferences import AlertKind
 from domain.status import is_published
 from storage.alerts import get_alert
 from storage.status_queries import list_published
+from views.alerts import KIND_NAMES
 
 router = APIRouter(prefix="/cap", tags=["cap"])
 FEED_SIZE = 50

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 from sqlalchemy import text
 from telegram import Update
 
-from bot.context import KhabardarApp, Services
+from core.context import KhabardarApp, Services
 from storage.residents import count_subscribers_by_district
 from storage.status_queries import count_alerts_by_state, count_deliveries_by_outcome
 

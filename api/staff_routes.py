@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from api.auth import AdminCaller, StaffCaller
 from api.schemas import AlertOut, AuditOut, DistrictOut, OverviewOut, StatusOut
-from bot.context import Services
+from core.context import Services
 from domain import status as summaries
 from domain.alerts import Alert, AlertState, Status, parse_identifier
 from domain.preferences import AlertKind

@@ -34,7 +34,7 @@ from bench.baselines import aio_rate_limiter_gather, naive_loop
 from bench.measure import RssSampler, percentile
 from bot.app import build_application, build_services
 from bot.runtime import running
-from bot.settings import Settings
+from core.settings import Settings
 from delivery.wiring import engine_of, wake_dispatch
 from faketg import DEFAULT_TOKEN
 from faketg.loadtest import run_raw

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.settings import Settings
+from core.settings import Settings
 from domain.roles import GRANTABLE_ROLES, Role
 from storage import audit, team
 from storage.db import Database

@@ -9,14 +9,15 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
-from api.server import HttpServer
-from bot.context import BotData, Context, KhabardarApp, Services
-from bot.i18n import Catalogs
-from bot.settings import Settings, SettingsError
+from bot.http import HttpServer
+from core.context import BotData, Context, KhabardarApp, Services
+from core.i18n import Catalogs
+from core.settings import Settings, SettingsError
 from delivery.wiring import configure_builder, install_delivery
 from domain.gazetteer import Gazetteer
 from handlers import admin, delivery, fallback, operators, residents, staff
 from handlers.command_menus import publish_all_team_menus, publish_resident_menus
+from ingest.schedule import install_cap_polling
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -62,6 +63,7 @@ def build_application(settings: Settings, services: Services | None = None) -> K
     app: KhabardarApp = builder.build()
     app.bot_data.attach(services or build_services(settings))
     install_delivery(app)  # dispatch, expiry, quiet-hours and progress ticks
+    install_cap_polling(app)  # CAP_FEEDS, if any
     # The one ordered list of handlers: specific audiences first, catch-alls last.
     operators.register(app)
     admin.register(app)

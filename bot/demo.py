@@ -10,7 +10,7 @@ from typing import TextIO
 
 from bot.app import build_application
 from bot.runtime import running
-from bot.settings import Settings
+from core.settings import Settings
 from faketg import DEFAULT_TOKEN, FakeEvent, FakeTelegram, SentMessage
 from faketg.user import FakeUser
 

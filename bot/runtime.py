@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.context import KhabardarApp
+from core.context import KhabardarApp
 
 
 @asynccontextmanager

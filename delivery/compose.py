@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alert_views import render_alert
-from bot.i18n import Catalogs
-from delivery.rules import Kind
-from delivery.views import edited_copy
+from core.i18n import Catalogs
 from domain.alerts import Alert
+from domain.delivery.rules import Kind
 from domain.gazetteer import Gazetteer
 from storage import alerts, deliveries
 from storage.delivery_queue import Claimed
+from views.alerts import render_alert
+from views.delivery import edited_copy
 
 # Verified alerts never change, so caching them is safe; the bound only keeps a long-running
 # worker's memory flat.

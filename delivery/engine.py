@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 
 from telegram.ext import Job
 
-from bot.context import Context, KhabardarApp
+from core.context import Context, KhabardarApp
 from delivery.compose import AlertBook
-from delivery.rules import local_minute
 from delivery.sender import Sender
+from domain.delivery.rules import local_minute
 from storage import alerts, deliveries, delivery_queue, delivery_reports, residents
 from storage.deliveries import Plan
 

@@ -22,8 +22,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from delivery.pacing import ChatSpacing, SlotClock
-from delivery.rules import Priority
+from domain.delivery.pacing import ChatSpacing, SlotClock
+from domain.delivery.rules import Priority
 
 log = logging.getLogger(__name__)
 Result = bool | dict[str, Any] | list[dict[str, Any]]

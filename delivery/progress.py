@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 from telegram.error import BadRequest, TelegramError
 
-from bot.context import Context, Services
+from core.context import Context, Services
 from delivery.engine import LOCK_PROGRESS
 from delivery.limiter import PriorityRateLimiter
-from delivery.pacing import SlotClock
-from delivery.views import Progress, render_report
 from domain.alerts import Alert
+from domain.delivery.pacing import SlotClock
 from storage import alerts, deliveries, delivery_queue, delivery_reports
 from storage.delivery_reports import FanoutCounts, Watch
+from views.delivery import Progress, render_report
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from bot.metrics import Metrics
+from core.metrics import Metrics
 from delivery.compose import AlertBook
 from delivery.limiter import PriorityRateLimiter, retry_after_seconds, sending_as
-from delivery.rules import Failure, Kind, Priority, State, after_failure
+from domain.delivery.rules import Failure, Kind, Priority, State, after_failure
 from storage import delivery_queue
 from storage.db import Database
 from storage.delivery_queue import Claimed

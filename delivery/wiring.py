@@ -10,8 +10,8 @@ from apscheduler.events import (  # type: ignore[import-untyped]
 )
 from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
 
-from bot.context import BotData, Context, KhabardarApp
-from bot.settings import Settings
+from core.context import BotData, Context, KhabardarApp
+from core.settings import Settings
 from delivery.engine import JOB_KWARGS, DeliveryEngine
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.context import Context
+from core.context import Context
 from domain.roles import Action, Role, can, effective_role
 from handlers.common import load_resident, reply
 from storage import team

@@ -5,14 +5,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.context import Context, KhabardarApp
-from bot.operator_views import ROLE_NAMES, audit_lines, team_lines
+from core.context import Context, KhabardarApp
 from domain.gazetteer import normalize_digits
 from domain.roles import GRANTABLE_ROLES, Action, Role
 from handlers.access import requires, role_of
 from handlers.command_menus import publish_team_menu
 from handlers.common import argument_text, load_resident, reply
 from storage import audit, team
+from views.operators import ROLE_NAMES, audit_lines, team_lines
 
 AUDIT_DEFAULT_LINES = 20
 AUDIT_MAX_LINES = 50

@@ -7,7 +7,7 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.context import Services
+from core.context import Services
 from domain.roles import Role, can, effective_role
 from handlers.menu import TEAM_COMMANDS
 from handlers.residents.onboarding import COMMANDS

@@ -7,12 +7,13 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot import keyboards, views
-from bot.context import Context
-from bot.i18n import Translator
+from core.context import Context
+from core.i18n import Translator
 from domain.gazetteer import District
 from storage import residents
 from storage.models import Resident
+from views import keyboards
+from views import residents as views
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.context import Context, KhabardarApp
+from core.context import Context, KhabardarApp
 from delivery.progress import load_report, pace_of
-from delivery.views import Progress, render_report
 from domain.alerts import parse_identifier
 from domain.roles import Action
 from handlers.access import requires
 from handlers.common import argument_text, load_resident, reply
+from views.delivery import Progress, render_report
 
 
 async def report(update: Update, context: Context) -> None:

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.context import Context, KhabardarApp
+from core.context import Context, KhabardarApp
 from handlers.common import load_resident, reply, stale_button
 
 log = logging.getLogger(__name__)

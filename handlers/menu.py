@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_, Translator
+from core.i18n import N_, Translator
 from domain.roles import Action, Role, can
 
 # (command, description, the action it needs), in the order /help lists them.

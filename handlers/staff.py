@@ -1,4 +1,4 @@
-"""NGO staff commands: /status, /overview, /history, /map; and the scheduled CAP feed poll."""
+"""NGO staff commands: /status, /overview, /history, /map."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
-import httpx
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from api.cap_import import poll_feeds
-from bot import staff_views, views
-from bot.context import Context, KhabardarApp
-from bot.map import render_map
+from core.context import Context, KhabardarApp
 from domain import status as summaries
 from domain.alerts import Alert
 from domain.gazetteer import District, ResolutionKind, normalize_digits
@@ -22,6 +18,9 @@ from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
 from storage.residents import count_subscribers_by_district
 from storage.status_queries import list_published_since
+from views import residents as views
+from views import staff as staff_views
+from views.map import render_map
 
 log = logging.getLogger(__name__)
 DEFAULT_HISTORY_DAYS = 7
@@ -43,11 +42,6 @@ def register(app: KhabardarApp) -> None:
             ),
         ]
     )
-    settings = app.bot_data.services.settings
-    if settings.cap_feeds and app.job_queue is not None:
-        interval = timedelta(minutes=settings.cap_poll_minutes)
-        poll = app.bot_data.services.jobs.wrap(poll_cap_feeds)
-        app.job_queue.run_repeating(poll, interval=interval, first=30, name="cap-poll")
 
 
 async def show_status(update: Update, context: Context) -> None:
@@ -144,18 +138,6 @@ async def send_map(update: Update, context: Context) -> None:
         caption=staff_views.map_caption(_, highest, now=now, tz=services.settings.tz),
         do_quote=False,
     )
-
-
-async def poll_cap_feeds(context: Context) -> None:
-    """Read the configured CAP feeds; new alerts wait for an operator's verification."""
-    services = context.services
-    async with httpx.AsyncClient() as client:
-        await poll_feeds(
-            services.settings.cap_feeds,
-            database=services.database,
-            gazetteer=services.gazetteer,
-            client=client,
-        )
 
 
 async def _district_named(

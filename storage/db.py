@@ -17,6 +17,21 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/khabardar.db"
+
+
+def async_database_url(url: str) -> str:
+    """The URL with its async driver: accepts the URLs people paste (postgres://, sqlite:///)."""
+    for prefix, driver in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("sqlite:///", "sqlite+aiosqlite:///"),
+    ):
+        if url.startswith(prefix):
+            return driver + url[len(prefix) :]
+    if not url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        raise ValueError("must be a sqlite:/// or postgresql:// URL")
+    return url
 
 
 class Database:

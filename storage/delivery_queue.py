@@ -15,8 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from delivery.rules import Kind, State
 from domain.alerts import AlertState
+from domain.delivery.rules import Kind, State
 from storage.alert_models import UTCDateTime, alert
 from storage.deliveries import quiet_now, resident, subscription
 from storage.delivery_models import delivery

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from delivery.rules import Kind, State
+from domain.delivery.rules import Kind, State
 from storage.delivery_models import delivery, delivery_watch
 
 

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import build_application, build_services
-from bot.context import KhabardarApp, Services
 from bot.runtime import running
-from bot.settings import Settings
+from core.context import KhabardarApp, Services
+from core.settings import Settings
 from faketg import DEFAULT_TOKEN, FakeTelegram
 from faketg.user import FakeUser
 from storage.db import Database

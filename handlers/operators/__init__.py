@@ -5,14 +5,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import keyboards
-from bot.context import Context, KhabardarApp
+from core.context import Context, KhabardarApp
 from domain.roles import Action
 from handlers.access import requires
 from handlers.operators import corrections, drafting, verification
 from handlers.operators.notify import CB_VERIFY
 from handlers.operators.wizard import CB_WIZARD, WIZARD_NS
 from storage import sessions
+from views import keyboards
 
 # Operators' typed answers are read before residents' handlers (group 0) see the message.
 FLOW_GROUP = -1

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 from telegram import Update
 
-from bot.alert_views import render_alert
-from bot.context import Context
-from bot.operator_views import problem_lines
+from core.context import Context
 from domain.alerts import AlertState, InvalidAlert, Outcome, TransitionRefused, parse_identifier
 from domain.alerts.form import changes_from, fields_of, read_form
 from handlers.common import argument_text, load_resident, reply
 from handlers.operators.notify import ask_to_verify
 from storage import alerts
+from views.alerts import render_alert
+from views.operators import problem_lines
 
 
 async def update_alert(update: Update, context: Context) -> None:

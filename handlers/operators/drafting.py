@@ -7,11 +7,8 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import keyboards
-from bot.alert_views import render_alert
-from bot.context import Context
-from bot.i18n import Translator
-from bot.operator_views import PROMPTS, preview_heading, problem_lines
+from core.context import Context
+from core.i18n import Translator
 from domain.alerts import Alert, InvalidAlert, validate_draft
 from domain.alerts import new_alert as draft_alert
 from domain.alerts.form import FormIssue, FormProblem, build_content, looks_like_form, read_form
@@ -29,6 +26,9 @@ from handlers.operators.wizard import (
 )
 from storage import alerts, sessions
 from storage.sessions import Flow
+from views import keyboards
+from views.alerts import render_alert
+from views.operators import PROMPTS, preview_heading, problem_lines
 
 NEW = "new"
 PLACEHOLDER_REFERENCE = "KB-…"

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from bot.alert_views import render_alert
-from bot.context import Context
-from bot.i18n import Translator
-from bot.operator_views import pending_notice
+from core.context import Context
+from core.i18n import Translator
 from domain.alerts import Alert, MsgType
 from domain.roles import Role
 from storage import residents, team
+from views.alerts import render_alert
+from views.operators import pending_notice
 
 log = logging.getLogger(__name__)
 CB_VERIFY = "vf"  # vf:ok:<identifier> | vf:no:<identifier>

@@ -5,9 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.context import Context
-from bot.i18n import N_, Translator
-from bot.operator_views import problem_lines
+from core.context import Context
+from core.i18n import N_, Translator
 from domain.alerts import InvalidAlert, Outcome
 from domain.roles import Action, can
 from handlers.access import role_of
@@ -15,6 +14,7 @@ from handlers.common import edit, load_resident, reply, stale_button
 from handlers.operators.notify import CB_VERIFY, pending_text, tell, verify_keyboard
 from storage import alerts, sessions
 from storage.sessions import Flow
+from views.operators import problem_lines
 
 REJECT = "reject"
 REFUSALS = {

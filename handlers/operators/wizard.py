@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.alert_views import CERTAINTY_NAMES, KIND_NAMES, MODE_NAMES, SEVERITY_NAMES, URGENCY_NAMES
-from bot.i18n import N_, Translator
+from core.i18n import N_, Translator
 from domain.alerts import Certainty, TransportMode, Urgency
 from domain.preferences import AlertKind, Severity
+from views.alerts import CERTAINTY_NAMES, KIND_NAMES, MODE_NAMES, SEVERITY_NAMES, URGENCY_NAMES
 
 CB_WIZARD = "nw"  # nw:set:<field>:<value> | nw:go | nw:x | nw:list
 WIZARD_NS = "w"  # prefix for the reused district picker: wdiv:3, won:quetta, wdone…

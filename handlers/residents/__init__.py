@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import keyboards
-from bot.context import KhabardarApp
+from core.context import KhabardarApp
 from handlers.residents.onboarding import (
     COMMANDS,
     choose_language,
@@ -27,6 +26,7 @@ from handlers.residents.subscriptions import (
     subscribe,
     unsubscribe,
 )
+from views import keyboards
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 

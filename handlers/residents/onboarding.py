@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import keyboards, views
-from bot.context import Context
-from bot.i18n import N_
+from core.context import Context
+from core.i18n import N_
 from handlers.access import role_of
 from handlers.common import edit, load_resident, picker_screen, reply, stale_button
 from handlers.menu import team_help
 from storage import residents
+from views import keyboards
+from views import residents as views
 
 # (command, description) in the order Telegram's menu shows them.
 COMMANDS = (

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import keyboards, views
-from bot.context import Context
+from core.context import Context
 from domain.gazetteer import normalize_digits
 from domain.preferences import AlertKind, Preferences, QuietHours, Severity
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
 from storage import residents
+from views import keyboards
+from views import residents as views
 
 QUIET_OFF_WORDS = frozenset({"off", "none", "no", "0", "بند", "ختم", "نہیں"})
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import keyboards, views
-from bot.context import Context
+from core.context import Context
 from handlers.common import district_list, edit, followed_slugs, load_resident, reply
 from storage import delivery_queue, residents
+from views import keyboards
+from views import residents as views
 
 
 async def my_data(update: Update, context: Context) -> None:

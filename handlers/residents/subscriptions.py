@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import keyboards, views
-from bot.context import Context
-from bot.i18n import Translator
+from core.context import Context
+from core.i18n import Translator
 from domain.gazetteer import District, normalize_digits
 from domain.places import read_places
 from handlers.common import (
@@ -21,6 +20,8 @@ from handlers.common import (
     stale_button,
 )
 from storage import residents
+from views import keyboards
+from views import residents as views
 
 
 async def subscribe(update: Update, context: Context) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -11,6 +12,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.db import DEFAULT_DATABASE_URL, async_database_url
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -44,7 +46,6 @@ elif (connection := config.attributes.get("connection")) is not None:
 else:
     url = config.get_main_option("sqlalchemy.url")
     if not url:
-        from bot.settings import load_settings
-
-        url = load_settings().database_url
+        # A developer's `alembic revision --autogenerate`: the service's own variable.
+        url = async_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     asyncio.run(_run_own_engine(url))

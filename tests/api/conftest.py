@@ -9,9 +9,9 @@ import pytest
 
 from api.app import build_api
 from api.auth import token_hash
-from bot.context import Services
-from bot.i18n import Catalogs
-from bot.settings import Settings
+from core.context import Services
+from core.i18n import Catalogs
+from core.settings import Settings
 from domain.gazetteer import Gazetteer
 from storage.db import Database
 

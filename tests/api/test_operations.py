@@ -11,9 +11,9 @@ import pytest
 from api.app import build_api
 from api.ops_routes import SECRET_HEADER
 from bot.app import build_application, build_services
-from bot.context import KhabardarApp, Services
 from bot.runtime import running
-from bot.settings import Settings
+from core.context import KhabardarApp, Services
+from core.settings import Settings
 from faketg import FakeTelegram
 from storage import residents
 from storage.db import Database

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from api.auth import identify, token_hash
-from bot.settings import SettingsError, load_settings
+from core.settings import SettingsError, load_settings
 
 DIGEST = token_hash("partner-token")
 

@@ -8,7 +8,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, RLM, Catalogs
+from core.i18n import LOCALES_DIR, RLM, Catalogs
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "N_": None, "plain": None, "plural": (1, 2)}
@@ -17,7 +17,7 @@ TRANSLATED = ("ur",)
 
 def _source_messages() -> set[str]:
     found: set[str] = set()
-    for folder in ("bot", "handlers", "domain", "delivery", "api"):
+    for folder in ("core", "views", "bot", "handlers", "domain", "delivery", "api", "ingest"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, keywords=KEYWORDS, method_map=[("**.py", "python")]
         ):

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from bot.jobs import JobGuard
+from core.jobs import JobGuard
 
 
 async def test_a_cancelled_tick_still_finishes_and_drain_waits_for_it() -> None:

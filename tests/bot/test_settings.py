@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+from core.settings import SettingsError, load_settings
+from storage.db import DEFAULT_DATABASE_URL
 
 SECRET = "123:very-secret-token"
 

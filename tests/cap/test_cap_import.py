@@ -11,13 +11,13 @@ import httpx
 import pytest
 from capvalidator import check_schema
 
-from api import cap_cli
-from api.cap_import import SYSTEM_AUTHOR, import_document, import_source, poll_feeds
-from bot.settings import Settings
+from bot import cap_cli
+from core.settings import Settings
 from domain.alerts import AlertState, MsgType
 from domain.cap.model import MAX_DOCUMENT_BYTES, Skip
 from domain.cap.parse import CapRefused, read_document
 from domain.preferences import AlertKind, Severity
+from ingest.cap_import import SYSTEM_AUTHOR, import_document, import_source, poll_feeds
 from storage import alerts
 from storage.db import Database
 from storage.status_queries import AlertFilter, search_alerts

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.context import KhabardarApp
-from delivery.rules import local_minute
+from core.context import KhabardarApp
 from delivery.wiring import engine_of, wake_dispatch
 from domain.alerts import Urgency
+from domain.delivery.rules import local_minute
 from domain.preferences import AlertKind, Preferences, Severity
 from domain.roles import Role
 from faketg import FakeTelegram

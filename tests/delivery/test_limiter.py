@@ -10,7 +10,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from delivery.limiter import PriorityRateLimiter, sending_as
-from delivery.rules import Priority
+from domain.delivery.rules import Priority
 
 
 async def test_replies_overtake_queued_bulk_sends() -> None:

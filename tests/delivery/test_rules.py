@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from delivery.pacing import ChatSpacing, SlotClock
-from delivery.rules import (
+from domain.alerts import Alert, MsgType, Status, Urgency
+from domain.delivery.pacing import ChatSpacing, SlotClock
+from domain.delivery.rules import (
     BACKOFF_CAP,
     MAX_ATTEMPTS,
     Audience,
@@ -23,7 +24,6 @@ from delivery.rules import (
     local_minute,
     priority_of,
 )
-from domain.alerts import Alert, MsgType, Status, Urgency
 from domain.preferences import Severity
 from tests.delivery.helpers import content
 

@@ -6,9 +6,9 @@ import io
 
 from PIL import Image
 
-from bot.map import COLOURS, WIDTH, render_map
 from domain.preferences import Severity
 from tests.staff.publishing import G
+from views.map import COLOURS, WIDTH, render_map
 
 
 def test_map_is_a_phone_sized_png_with_the_legend_colours() -> None:

@@ -9,7 +9,7 @@ import signal
 import uvicorn
 
 from api.app import build_api
-from bot.context import KhabardarApp
+from core.context import KhabardarApp
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]

@@ -8,10 +8,10 @@ import sys
 
 import httpx
 
-from api.cap_import import import_source
-from bot.settings import Settings
+from core.settings import Settings
 from domain.cap.parse import CapRefused
 from domain.gazetteer import Gazetteer
+from ingest.cap_import import import_source
 from storage.db import Database
 from storage.migrate import migrate
 

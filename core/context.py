@@ -8,10 +8,10 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.i18n import Catalogs, Translator
-from bot.jobs import JobGuard
-from bot.metrics import Metrics
-from bot.settings import Settings
+from core.i18n import Catalogs, Translator
+from core.jobs import JobGuard
+from core.metrics import Metrics
+from core.settings import Settings
 from domain.gazetteer import Gazetteer
 from storage.db import Database
 

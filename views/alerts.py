@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from markupsafe import escape
 
-from bot.i18n import N_, Translator
+from core.i18n import N_, Translator
 from domain.alerts import Alert, AlertContent, AlertState, MsgType, Status, is_exercise
 from domain.alerts.model import Certainty, TransportMode, Urgency
 from domain.gazetteer import Gazetteer

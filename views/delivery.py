@@ -8,11 +8,11 @@ from datetime import datetime
 from html import unescape
 from zoneinfo import ZoneInfo
 
-from bot.alert_views import local_time, render_alert, render_closed_notice
-from bot.i18n import N_, Translator
+from core.i18n import N_, Translator
 from domain.alerts import MAX_RENDERED_CHARS, Alert, telegram_length
 from domain.gazetteer import Gazetteer
 from storage.delivery_reports import FanoutCounts
+from views.alerts import local_time, render_alert, render_closed_notice
 
 _TAG = re.compile(r"<[^>]+>")
 

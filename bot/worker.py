@@ -1,4 +1,4 @@
-"""A delivery-only worker process: `python -m delivery.worker`.
+"""A delivery-only worker process: `python -m bot.worker`.
 
 It runs the delivery engine's ticks and sender without polling Telegram for updates, so on
 PostgreSQL several of them can share the outbox beside the one process that runs the bot.
@@ -18,7 +18,7 @@ import sys
 async def run_worker() -> int:
     """Run until a termination signal; returns the exit status."""
     from bot.app import build_application
-    from bot.settings import SettingsError, load_settings
+    from core.settings import SettingsError, load_settings
     from storage.migrate import migrate
 
     try:

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from bot.i18n import Translator
-from bot.keyboards import KIND_LABELS, LANGUAGE_NAMES, SEVERITY_LABELS
+from core.i18n import Translator
 from domain.gazetteer import District, Resolution, ResolutionKind
 from domain.places import MAX_PLACES, MAX_PLACES_TEXT, PlacesReading
 from domain.preferences import Preferences, kinds_from_mask
+from views.keyboards import KIND_LABELS, LANGUAGE_NAMES, SEVERITY_LABELS
 
 
 def names(_: Translator, districts: Sequence[District]) -> str:

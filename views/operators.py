@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.alert_views import local_time
-from bot.i18n import N_, Translator
+from core.i18n import N_, Translator
 from domain.alerts import Alert, Problem, ProblemCode
 from domain.alerts.form import FormIssue, FormProblem
 from domain.roles import Role, TeamMember
 from storage.audit import AuditEntry
+from views.alerts import local_time
 
 PROMPTS = {
     "kind": N_("<b>New alert.</b> What kind of alert is it?"),

@@ -11,8 +11,7 @@ from babel.numbers import format_decimal
 from markupsafe import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.alert_views import KIND_NAMES, MODE_NAMES, SEVERITY_MARKS, SEVERITY_NAMES, local_time
-from bot.i18n import Translator
+from core.i18n import Translator
 from domain.alerts import Alert, AlertState, MsgType
 from domain.gazetteer import Candidate, District, Gazetteer
 from domain.preferences import AlertKind, Severity
@@ -24,6 +23,7 @@ from domain.status import (
     Overview,
     Suspension,
 )
+from views.alerts import KIND_NAMES, MODE_NAMES, SEVERITY_MARKS, SEVERITY_NAMES, local_time
 
 CB_STATUS = "st"  # st:<slug>, the district chosen when a /status name was ambiguous
 CB_HISTORY = "sh"  # sh:<slug>:<days>, the same for /history

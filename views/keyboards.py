@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import N_, Catalogs, Translator
+from core.i18n import N_, Catalogs, Translator
 from domain.gazetteer import District, Gazetteer
 from domain.preferences import AlertKind, Preferences, QuietHours, Severity
 

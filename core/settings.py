@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.db import DEFAULT_DATABASE_URL, async_database_url
+
 SUPPORTED_LANGUAGES = ("en", "ur")
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/khabardar.db"
 
 
 class Settings(BaseSettings):
@@ -138,17 +139,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        # Accept the URLs people paste (postgres://, sqlite:///...) and pick the async drivers.
-        for prefix, driver in (
-            ("postgres://", "postgresql+asyncpg://"),
-            ("postgresql://", "postgresql+asyncpg://"),
-            ("sqlite:///", "sqlite+aiosqlite:///"),
-        ):
-            if value.startswith(prefix):
-                return driver + value[len(prefix) :]
-        if not value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
-            raise ValueError("must be a sqlite:/// or postgresql:// URL")
-        return value
+        return async_database_url(value)
 
     @property
     def tz(self) -> ZoneInfo:

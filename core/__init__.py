@@ -1,0 +1,1 @@
+"""The application's core: settings, the services context, i18n, metrics and scheduled jobs."""

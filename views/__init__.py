@@ -1,0 +1,1 @@
+"""What users see: the texts, keyboards and pictures of alerts, residents, staff and operators."""
