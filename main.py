@@ -53,13 +53,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def cmd_run(settings: Settings, *, webhook: bool = False) -> int:
-    """Run the bot until interrupted."""
+def cmd_run(settings: Settings, *, webhook: bool = False, worker: bool = False) -> int:
+    """Run the bot (or a delivery-only worker) until interrupted; start-up failures are a line."""
     from sqlalchemy.exc import SQLAlchemyError
     from telegram.error import TelegramError
 
     from bot.app import build_application
-    from bot.http import run_webhook
+    from bot.runtime import Mode, serve
 
     if settings.telegram_bot_token is None:
         print(
@@ -68,19 +68,23 @@ def cmd_run(settings: Settings, *, webhook: bool = False) -> int:
             file=sys.stderr,
         )
         return 2
-    if webhook and not (settings.webhook_url and settings.webhook_secret and settings.http_port):
+    webhook_ready = (
+        settings.webhook_url and settings.webhook_secret and settings.http_port is not None
+    )
+    if webhook and not webhook_ready:
         print("--webhook needs WEBHOOK_URL, WEBHOOK_SECRET and HTTP_PORT", file=sys.stderr)
         return 2
+    mode = Mode.WORKER if worker else Mode.WEBHOOK if webhook else Mode.POLLING
     try:
-        if webhook:
-            asyncio.run(run_webhook(build_application(settings)))
-        else:
-            build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+        asyncio.run(serve(build_application(settings, mode=mode), mode))
     except (TelegramError, SQLAlchemyError, OSError) as exc:
-        # Start-up failures (a rejected token, Telegram or the database unreachable) are one
-        # line for whoever runs the service; the details are in the log at DEBUG.
+        # Start-up failures (a rejected token or webhook URL, Telegram or the database
+        # unreachable, a port in use) are one line for whoever runs the service; the details
+        # are in the log at DEBUG.
         logging.getLogger(__name__).debug("start-up failed", exc_info=exc)
-        print(f"Could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        # PTB's InvalidToken repeats the token it was given: never let it reach a terminal or log.
+        reason = str(exc).replace(settings.telegram_bot_token.get_secret_value(), "<the token>")
+        print(f"Could not start: {type(exc).__name__}: {reason}", file=sys.stderr)
         return 1
     return 0
 
@@ -149,9 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "admin":
         return admin_cli.run(args, settings)
     if args.command == "worker":
-        from bot.worker import run_worker
-
-        return asyncio.run(run_worker())
+        return cmd_run(settings, worker=True)
     if args.command == "import-cap":
         return cap_cli.run(args, settings)
     return cmd_run(settings, webhook=args.webhook)

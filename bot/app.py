@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.http import HttpServer
+from bot.runtime import Mode
 from core.context import BotData, Context, KhabardarApp, Services
 from core.i18n import Catalogs
 from core.settings import Settings, SettingsError
@@ -37,7 +38,9 @@ def build_services(settings: Settings) -> Services:
     )
 
 
-def build_application(settings: Settings, services: Services | None = None) -> KhabardarApp:
+def build_application(
+    settings: Settings, services: Services | None = None, *, mode: Mode = Mode.EMBEDDED
+) -> KhabardarApp:
     """Wire PTB, storage and handlers; nothing touches the network until the app starts."""
     if settings.telegram_bot_token is None:
         raise SettingsError("Configuration error: TELEGRAM_BOT_TOKEN is not set")
@@ -53,7 +56,7 @@ def build_application(settings: Settings, services: Services | None = None) -> K
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .post_init(functools.partial(_post_init, http=http))
+        .post_init(functools.partial(_post_init, http=http, mode=mode))
         .post_stop(_post_stop)
         .post_shutdown(functools.partial(_post_shutdown, http=http))
     )
@@ -75,9 +78,11 @@ def build_application(settings: Settings, services: Services | None = None) -> K
     return app
 
 
-async def _post_init(app: KhabardarApp, *, http: HttpServer) -> None:
+async def _post_init(app: KhabardarApp, *, http: HttpServer, mode: Mode) -> None:
     services = app.bot_data.services
     await migrate(services.database)
+    if mode is Mode.WORKER:
+        return  # a delivery worker neither serves HTTP nor speaks for the bot's menus
     await http.start(app)
     await publish_commands(app)
 

@@ -1,10 +1,8 @@
-"""Serving the HTTP application inside the bot's event loop, and running the bot by webhook."""
+"""Serving the HTTP application (API, feeds, health, metrics, webhook) inside the bot's loop."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 
 import uvicorn
 
@@ -12,7 +10,6 @@ from api.app import build_api
 from core.context import KhabardarApp
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 class HttpServer:
@@ -44,8 +41,8 @@ class HttpServer:
         server = uvicorn.Server(config)
         config.load()
         server.lifespan = config.lifespan_class(config)
-        # startup() binds and accepts; serve() would also install signal handlers that belong
-        # to PTB's run_polling.
+        # startup() binds and accepts; serve() would also install signal handlers, which belong
+        # to bot.runtime.serve.
         await server.startup()
         self._server = server
         log.info("HTTP API on %s:%s", settings.http_host, self.port)
@@ -55,32 +52,3 @@ class HttpServer:
         if self._server is not None:
             await self._server.shutdown()
             self._server = None
-
-
-async def run_webhook(app: KhabardarApp) -> None:
-    """Run the bot with Telegram posting updates to WEBHOOK_URL until SIGINT or SIGTERM."""
-    settings = app.bot_data.services.settings
-    assert settings.webhook_url and settings.webhook_secret and settings.http_port is not None
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await app.initialize()
-    try:
-        if app.post_init:
-            await app.post_init(app)  # migrations, then the HTTP server with the webhook route
-        await app.start()
-        await app.bot.set_webhook(
-            settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=ALLOWED_UPDATES,
-        )
-        log.info("webhook set; waiting for updates")
-        await stop.wait()
-        await app.stop()
-        if app.post_stop:
-            await app.post_stop(app)
-    finally:
-        await app.shutdown()
-        if app.post_shutdown:
-            await app.post_shutdown(app)

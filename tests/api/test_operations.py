@@ -11,7 +11,7 @@ import pytest
 from api.app import build_api
 from api.ops_routes import SECRET_HEADER
 from bot.app import build_application, build_services
-from bot.runtime import running
+from bot.runtime import Mode, running
 from core.context import KhabardarApp, Services
 from core.settings import Settings
 from faketg import FakeTelegram
@@ -89,12 +89,9 @@ async def webhook_app(
         webhook_url="https://bot.example.org/hook/telegram",
         webhook_secret=SECRET,
     )
-    app = build_application(config, _sharing(config, database))
-    await app.initialize()
-    await app.start()
-    yield app
-    await app.stop()
-    await app.shutdown()
+    app = build_application(config, _sharing(config, database), mode=Mode.WEBHOOK)
+    async with running(app, mode=Mode.WEBHOOK):
+        yield app
 
 
 async def test_webhook_checks_the_secret_and_feeds_the_bot(

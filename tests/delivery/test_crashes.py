@@ -29,7 +29,7 @@ DUPLICATE_BOUND = CONCURRENCY + RECORD_BATCH
 
 @contextmanager
 def worker(database_url: str, fake: FakeTelegram, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`python -m bot.worker` against the fake, as production would run it."""
+    """`python main.py worker` against the fake, as production would run it."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -43,7 +43,7 @@ def worker(database_url: str, fake: FakeTelegram, log: Path) -> Iterator[subproc
     }
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env, stdout=out, stderr=out
+            [sys.executable, "main.py", "worker"], cwd=ROOT, env=env, stdout=out, stderr=out
         )
     try:
         yield process
