@@ -193,9 +193,21 @@ def changes_from(
     tz: ZoneInfo,
     base: AlertContent,
 ) -> tuple[Changes, list[FormProblem]]:
-    """What an update changes: only the fields given; the rest stays as the original has it."""
+    """What an update changes: only the fields given; the rest stays as the original has it.
+
+    A text changed in the author's language makes the original's translations of it untrue:
+    a language whose translation of every changed text is not given anew loses all its texts,
+    so its readers get the new primary text (with the "not in your language" note), never the
+    superseded words.
+    """
+    original = fields_of(base, tz)
+    changed = [f for f in TRANSLATABLE if f in fields and fields[f] != original.get(f, "")]
+    for lang in TEXT_LANGUAGES:
+        if changed and any(f"{f}_{lang}" not in fields for f in changed):
+            for f in TRANSLATABLE:
+                original.pop(f"{f}_{lang}", None)
     merged = {
-        **fields_of(base, tz),
+        **original,
         **{k: v for k, v in fields.items() if k not in ("kind", "status")},
     }
     built = build_content(merged, gazetteer=gazetteer, now=now, tz=tz, language=base.language)

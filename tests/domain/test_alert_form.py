@@ -104,3 +104,47 @@ def test_texts_in_several_languages() -> None:
     assert urdu.headline == "سریاب میں فائرنگ" and urdu.instruction == "گھر میں رہیں۔"
     assert built.content.text("ur") is urdu and built.content.text("ps") is english
     assert fields_of(built.content, TZ)["headline_ur"] == "سریاب میں فائرنگ"
+
+
+URDU_ORIGINAL = (
+    "kind: security\ndistricts: Quetta\nseverity: severe\nheadline: Firing near Sariab Road\n"
+    "instruction: Avoid the area; stay indoors.\n"
+    "headline_ur: سریاب روڈ کے قریب فائرنگ\ninstruction_ur: علاقے سے دور رہیں؛ گھر میں رہیں۔"
+)
+
+
+def test_an_update_never_carries_a_superseded_translation() -> None:
+    base = build(URDU_ORIGINAL).content
+    assert base is not None
+    changes, problems = changes_from(
+        {"headline": "Road reopened, police on site", "instruction": "Travel with care."},
+        gazetteer=GAZETTEER,
+        now=NOW,
+        tz=TZ,
+        base=base,
+    )
+    assert problems == []
+    assert changes.texts is not None
+    # Urdu readers get the new English text (with the not-in-your-language note), not the old Urdu.
+    assert [text.language for text in changes.texts] == ["en"]
+    assert changes.texts[0].headline == "Road reopened, police on site"
+
+
+def test_an_update_keeps_translations_it_gives_anew_or_did_not_touch() -> None:
+    base = build(URDU_ORIGINAL).content
+    assert base is not None
+    renewed, _problems = changes_from(
+        {"headline": "Road reopened", "headline_ur": "سڑک کھل گئی"},
+        gazetteer=GAZETTEER,
+        now=NOW,
+        tz=TZ,
+        base=base,
+    )
+    assert renewed.texts is not None
+    urdu = renewed.texts[1]
+    # The instruction did not change, so its Urdu translation still holds.
+    assert (urdu.headline, urdu.instruction) == ("سڑک کھل گئی", "علاقے سے دور رہیں؛ گھر میں رہیں۔")
+    untouched, _problems = changes_from(
+        {"severity": "extreme"}, gazetteer=GAZETTEER, now=NOW, tz=TZ, base=base
+    )
+    assert untouched.texts is not None and untouched.texts[1].headline == "سریاب روڈ کے قریب فائرنگ"
