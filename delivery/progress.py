@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from datetime import UTC, datetime
 
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.context import Context, Services
 from delivery.engine import LOCK_PROGRESS
@@ -57,7 +58,7 @@ async def progress_tick(context: Context) -> None:
                 reports[alert_id] = (found, counts)
         pace = pace_of(services, context.bot.rate_limiter)
         # Sends first, writes last: a SQLite write lock is then held only for the updates.
-        shown: list[tuple[Watch, int | None, str, bool]] = []
+        shown: list[tuple[Watch, int | None, str | None, bool]] = []
         for watch in watches:
             report = reports.get(watch.alert_id)
             if report is None:
@@ -67,8 +68,12 @@ async def progress_tick(context: Context) -> None:
             text = str(
                 render_report(_, found, Progress(counts, now, pace), tz=services.settings.tz)
             )
-            message_id = await _show(context, watch, text)
-            shown.append((watch, message_id, text, counts.finished or message_id is None))
+            outcome, message_id = await _show(context, watch, text)
+            if outcome is Shown.RETRY:  # what Telegram shows is unchanged: try again next tick
+                shown.append((watch, watch.message_id, watch.last_text, False))
+            else:
+                finished = counts.finished or outcome is Shown.GONE
+                shown.append((watch, message_id, text, finished))
         for watch, message_id, text, finished in shown:
             await delivery_reports.update_watch(
                 session,
@@ -81,12 +86,20 @@ async def progress_tick(context: Context) -> None:
             )
 
 
-async def _show(context: Context, watch: Watch, text: str) -> int | None:
-    """The watcher's message id after showing them the text; None if they cannot be reached."""
+class Shown(enum.Enum):
+    """What became of one attempt to show a watcher their progress."""
+
+    DONE = "done"  # sent, edited, or already saying this
+    RETRY = "retry"  # a passing failure (5xx, timeout, 429): the next tick tries again
+    GONE = "gone"  # the message or the chat is gone: the watch ends
+
+
+async def _show(context: Context, watch: Watch, text: str) -> tuple[Shown, int | None]:
+    """Show the watcher the text; what happened, and their message id."""
     try:
         if watch.message_id is None:
             sent = await context.bot.send_message(watch.chat_id, text)
-            return sent.message_id
+            return Shown.DONE, sent.message_id
         if text != watch.last_text:
             await context.bot.edit_message_text(
                 text, chat_id=watch.chat_id, message_id=watch.message_id
@@ -94,8 +107,12 @@ async def _show(context: Context, watch: Watch, text: str) -> int | None:
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             log.warning("progress message for %s: %s", watch.chat_id, exc.message)
-            return None
-    except TelegramError as exc:
+            return Shown.GONE, None
+    except Forbidden as exc:
         log.warning("progress message for %s: %s", watch.chat_id, exc.message)
-        return None
-    return watch.message_id
+        return Shown.GONE, None
+    except TelegramError as exc:
+        # One 502 or timeout must not freeze the operator's view at "96 of 1000" for good.
+        log.warning("progress message for %s, retrying: %s", watch.chat_id, exc.message)
+        return Shown.RETRY, watch.message_id
+    return Shown.DONE, watch.message_id

@@ -180,3 +180,19 @@ async def test_a_429_storm_pauses_every_send_without_escalating(
     assert 1 <= fake.stats.too_many_requests <= 6
     assert took >= timedelta(seconds=1)
     assert max(fake.stats.messages_per_chat[c] for c in chats) == 1
+
+
+async def test_a_passing_error_never_freezes_the_operators_progress(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    chats = await add_residents(database, [1])
+    # The resident's copy and both operators' progress messages are the first three sends:
+    # whichever of them fail, each is tried again.
+    fake.faults.fail_next(3, 502, methods={"sendMessage"})
+    alert = await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: all(fake.messages(c) for c in chats), timeout=30)
+    for operator in (AUTHOR, VERIFIER):
+        report = await fake.wait_for_message(operator, "Finished", timeout=30)
+        assert f"Delivery of {alert.identifier}" in report.plain
+        assert "Delivered: 1 of 1" in report.plain
