@@ -74,13 +74,13 @@ async def progress_tick(context: Context) -> None:
             else:
                 finished = counts.finished or outcome is Shown.GONE
                 shown.append((watch, message_id, text, finished))
-        for watch, message_id, text, finished in shown:
+        for watch, message_id, shown_text, finished in shown:
             await delivery_reports.update_watch(
                 session,
                 alert_id=watch.alert_id,
                 chat_id=watch.chat_id,
                 message_id=message_id,
-                text=text,
+                text=shown_text,
                 finished=finished,
                 now=now,
             )
