@@ -10,6 +10,26 @@ from api.app import build_api
 from core.context import KhabardarApp
 
 log = logging.getLogger(__name__)
+ACCESS_LOG = "uvicorn.access"
+
+
+class RedactQueryStrings(logging.Filter):
+    """Drop query strings from access-log lines: a token someone put in a URL stays out of logs.
+
+    uvicorn logs `client - "METHOD path?query HTTP/x" status` with the path as the third
+    argument; the API never needs a query string to be read back from a log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's path argument without its query string."""
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            path, _sep, _query = args[2].partition("?")
+            record.args = (*args[:2], path + ("?…" if _sep else ""), *args[3:])
+        return True
+
+
+_REDACTION = RedactQueryStrings()
 
 
 class HttpServer:
@@ -38,6 +58,8 @@ class HttpServer:
             log_config=None,  # the process's logging, as configured by main.py
             server_header=False,
         )
+        # Idempotent: a filter already on the logger is not added twice.
+        logging.getLogger(ACCESS_LOG).addFilter(_REDACTION)
         server = uvicorn.Server(config)
         config.load()
         server.lifespan = config.lifespan_class(config)

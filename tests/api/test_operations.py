@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import AsyncIterator, Callable
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from api.app import build_api
 from api.ops_routes import SECRET_HEADER
 from bot.app import build_application, build_services
+from bot.http import ACCESS_LOG
 from bot.runtime import Mode, running
 from core.context import KhabardarApp, Services
 from core.settings import Settings
@@ -65,6 +67,24 @@ async def test_http_server_runs_beside_the_bot(
         assert health.status_code == 200
         feed = await client.get(f"http://127.0.0.1:{port}/cap/feed.atom")
         assert feed.headers["content-type"].startswith("application/atom+xml")
+
+
+async def test_a_token_put_in_a_url_never_reaches_the_access_log(
+    fake: FakeTelegram,
+    database: Database,
+    settings: Callable[..., Settings],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = settings(telegram_api_base_url=fake.base_url, http_port=0)
+    app = build_application(config, build_services(config))
+    caplog.set_level(logging.INFO, logger=ACCESS_LOG)
+    async with running(app, poll_timeout=5), httpx.AsyncClient() as client:
+        port = _bound_port(app)
+        refused = await client.get(f"http://127.0.0.1:{port}/api/v1/districts?token=s3cr3t-t0ken")
+        assert refused.status_code == 401
+    lines = [r.getMessage() for r in caplog.records if r.name == ACCESS_LOG]
+    assert any("/api/v1/districts?…" in line and "401" in line for line in lines), lines
+    assert not any("s3cr3t-t0ken" in r.getMessage() for r in caplog.records)
 
 
 def _sharing(config: Settings, database: Database) -> Services:
