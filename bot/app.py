@@ -14,6 +14,7 @@ from bot.runtime import Mode
 from core.context import BotData, Context, KhabardarApp, Services
 from core.i18n import Catalogs
 from core.settings import Settings, SettingsError
+from core.telegram_logs import quiet_telegram_request_logs
 from delivery.wiring import configure_builder, install_delivery
 from domain.gazetteer import Gazetteer
 from handlers import admin, delivery, fallback, operators, residents, staff
@@ -45,6 +46,7 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise SettingsError("Configuration error: TELEGRAM_BOT_TOKEN is not set")
     http = HttpServer()  # the API, CAP feeds, /healthz, /metrics and the webhook, if HTTP_PORT
+    quiet_telegram_request_logs()  # a 5xx's HTML body is a warning, not a traceback
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())

@@ -18,6 +18,8 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from telegram.error import TelegramError
+
 from core.context import KhabardarApp
 
 log = logging.getLogger(__name__)
@@ -71,9 +73,19 @@ async def _receive_updates(app: KhabardarApp, mode: Mode, *, poll_timeout: float
         log.info("webhook set; waiting for updates")
         return
     assert app.updater is not None
+    metrics = app.bot_data.services.metrics
+
+    def polling_failed(error: TelegramError) -> None:
+        # The updater retries on its own; without this callback it logs a traceback each time.
+        metrics.network_errors.labels(where="polling").inc()
+        log.warning("polling Telegram failed, retrying: %s: %s", type(error).__name__, error)
+
     # start_polling deletes a webhook left from an earlier `run --webhook` before it polls.
     await app.updater.start_polling(
-        poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
+        poll_interval=0.0,
+        timeout=int(poll_timeout),
+        allowed_updates=ALLOWED_UPDATES,
+        error_callback=polling_failed,
     )
 
 

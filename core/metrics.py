@@ -33,6 +33,14 @@ class Metrics:
         self.handler_errors = Counter(
             "khabardar_handler_errors_total", "Update handlers that raised", registry=r
         )
+        # Kept apart from handler errors: a dropped connection or a Telegram 5xx is weather,
+        # not a bug, and alerting on it would bury the real failures.
+        self.network_errors = Counter(
+            "khabardar_telegram_network_errors_total",
+            "Network errors, timeouts and 5xx answers talking to Telegram",
+            ["where"],
+            registry=r,
+        )
         self.queue_depth = Gauge(
             "khabardar_delivery_queue_depth", "Deliveries waiting to be sent", registry=r
         )

@@ -78,6 +78,11 @@ class BotApi:
     async def _call(self, name: str, params: Params) -> Any:
         ctx = self.ctx
         if name == "getupdates":
+            # Only a failure aimed at getUpdates by name: a test's "fail the next send" must
+            # not be spent on the bot's long poll.
+            forced = ctx.faults.take_forced_failure(name, only_named=True)
+            if forced is not None:
+                raise forced
             return await self.get_updates(params)
         handler = self.handlers.get(name)
         if handler is None:

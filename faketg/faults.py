@@ -67,10 +67,12 @@ class Faults:
         names = frozenset(m.lower() for m in methods) if methods else None
         self._fail_next.append(_FailNext(count, status, description, retry_after, names))
 
-    def take_forced_failure(self, method: str) -> ApiError | None:
+    def take_forced_failure(self, method: str, *, only_named: bool = False) -> ApiError | None:
         """The queued failure for this request, if any (consumes one)."""
         for entry in self._fail_next:
-            if entry.methods is None or method in entry.methods:
+            if (entry.methods is None and not only_named) or (
+                entry.methods is not None and method in entry.methods
+            ):
                 entry.count -= 1
                 if entry.count <= 0:
                     self._fail_next.remove(entry)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from core.context import Context, KhabardarApp
@@ -40,8 +41,15 @@ async def not_text(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log the failure (never message contents) and apologise to the chat if there is one."""
     update_id = update.update_id if isinstance(update, Update) else None
-    context.services.metrics.handler_errors.inc()
-    log.error("handler failed for update %s", update_id, exc_info=context.error)
+    if isinstance(context.error, NetworkError):
+        # Telegram or the network failed, not our code: one line, no traceback.
+        context.services.metrics.network_errors.labels(where="handler").inc()
+        # Only the first line: PTB's message can carry the whole HTML body of a proxy's 5xx.
+        reason = str(context.error).split(". Parsing the server response", 1)[0][:200]
+        log.warning("network error for update %s: %s", update_id, reason)
+    else:
+        context.services.metrics.handler_errors.inc()
+        log.error("handler failed for update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
