@@ -69,3 +69,11 @@ def effective_role(
 def can(role: Role | None, action: Action) -> bool:
     """Whether a role may take an action; residents (no role) may take none of these."""
     return role is not None and action in PERMISSIONS[role]
+
+
+def least_role_for(action: Action) -> Role | None:
+    """The narrowest role allowed to take this action (staff before operator before admin)."""
+    for role in (Role.STAFF, Role.OPERATOR, Role.ADMIN):
+        if action in PERMISSIONS[role]:
+            return role
+    return None

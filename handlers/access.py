@@ -9,10 +9,15 @@ from typing import Any
 from telegram import Update
 
 from core.context import Context
-from domain.roles import Action, Role, can, effective_role
+from core.i18n import N_
+from domain.roles import Action, Role, can, effective_role, least_role_for
 from handlers.common import load_resident, reply
 from storage import team
+from views.operators import ROLE_NAMES
 
+NEEDS_ROLE = N_(
+    "Sorry, this needs the {needed} role; you are {role}. An admin can change it with /grant."
+)
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
@@ -32,8 +37,11 @@ def requires(action: Action) -> Callable[[Callback], Callback]:
     def decorate(callback: Callback) -> Callback:
         @functools.wraps(callback)
         async def guarded(update: Update, context: Context) -> None:
-            if can(await role_of(update, context), action):
+            role = await role_of(update, context)
+            if can(role, action):
                 await callback(update, context)
+            elif role is not None:
+                await refuse_role(update, context, role=role, action=action)
             else:
                 await refuse(update, context)
 
@@ -53,3 +61,16 @@ async def refuse(update: Update, context: Context) -> None:
             update,
             _("Sorry, this is only for the Khabardar team. Send /help to see what you can do."),
         )
+
+
+async def refuse_role(update: Update, context: Context, *, role: Role, action: Action) -> None:
+    """Tell a team member which role this needs (they are on the team, just not in that role)."""
+    _resident, _ = await load_resident(update, context)
+    names = {
+        "needed": _.plain(ROLE_NAMES[least_role_for(action) or Role.ADMIN]),
+        "role": _.plain(ROLE_NAMES[role]),
+    }
+    if update.callback_query is not None:
+        await update.callback_query.answer(_.plain(NEEDS_ROLE, **names), show_alert=True)
+    else:
+        await reply(update, _(NEEDS_ROLE, **names))

@@ -228,10 +228,17 @@ async def test_privileged_commands_are_refused(
     user: Callable[..., FakeUser], who: int, command: str
 ) -> None:
     reply = await user(who).send(command)
-    assert (
-        reply.plain
-        == "Sorry, this is only for the Khabardar team. Send /help to see what you can do."
-    )
+    if who == RESIDENT:
+        assert (
+            reply.plain
+            == "Sorry, this is only for the Khabardar team. Send /help to see what you can do."
+        )
+    else:  # staff are on the team: say which role it takes
+        needed = "admin" if command.startswith(("/grant", "/revoke", "/audit")) else "operator"
+        assert reply.plain == (
+            f"Sorry, this needs the {needed} role; you are staff. "
+            "An admin can change it with /grant."
+        )
 
 
 @pytest.mark.usefixtures("crew")
