@@ -157,6 +157,10 @@ def history(
         lines.append(_("Nothing was published."))
     for a in alerts[:MAX_HISTORY_LINES]:
         assert a.verified_at is not None
+        if a.msg_type is MsgType.CANCEL:
+            # A cancel is not a second alert of the original's severity: say what it cancelled.
+            lines += ["", f"{local_time(_, a.verified_at, tz)} · {_cancel_line(_, a)}"]
+            continue
         lines += [
             "",
             f"{local_time(_, a.verified_at, tz)} · {severity_label(_, a.content.severity)} · "
@@ -314,6 +318,22 @@ def _district_line(_: Translator, line: DistrictLine, gazetteer: Gazetteer) -> s
             )
         )
     return f"{mark} {escape(name)}: " + " · ".join(str(p) for p in parts)
+
+
+def _cancel_line(_: Translator, cancel: Alert) -> str:
+    headline = cancel.content.text(_.language).headline
+    if cancel.note:
+        return _(
+            "❌ cancelled {reference} ({headline}): {reason}",
+            reference=cancel.references or "",
+            headline=headline,
+            reason=cancel.note,
+        )
+    return _(
+        "❌ cancelled {reference} ({headline})",
+        reference=cancel.references or "",
+        headline=headline,
+    )
 
 
 def _history_state(_: Translator, alert: Alert) -> str:

@@ -147,7 +147,13 @@ async def test_history_lists_what_happened(
     assert "🕘 Quetta since " in text and ": 3 alerts" in text
     assert "Curfew in Quetta city" in text
     assert f"❌ cancelled by {cancel.identifier}" in text
-    assert f"❌ cancel of {first.identifier}" in text
+    headline = first.content.texts[0].headline
+    # The cancel reads as a cancel, not as a second alert of the original's severity.
+    cancel_line = next(
+        line for line in text.splitlines() if f"cancelled {first.identifier} (" in line
+    )
+    assert cancel_line.endswith(f"❌ cancelled {first.identifier} ({headline}): False report")
+    assert "SEVERE" not in cancel_line.upper() and "EXTREME" not in cancel_line.upper()
     short = (await staff.send("/history Quetta 1")).plain
     assert ": 2 alerts" in short
     assert "Send /history with a district" in (await staff.send("/history")).plain
