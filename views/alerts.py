@@ -57,9 +57,13 @@ BANNERS = {
 }
 
 
-def local_time(_: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    """A moment as people there read it: '28 Nov, 14:05' in the service's time zone."""
-    return format_datetime(moment, "d MMM, HH:mm", tzinfo=tz, locale=_.language)
+def local_time(
+    _: Translator, moment: datetime, tz: ZoneInfo, *, now: datetime | None = None
+) -> str:
+    """A moment as people there read it: '28 Nov, 14:05', with the year when not this year."""
+    this_year = (now or datetime.now(tz)).astimezone(tz).year
+    pattern = "d MMM, HH:mm" if moment.astimezone(tz).year == this_year else "d MMM yyyy, HH:mm"
+    return format_datetime(moment, pattern, tzinfo=tz, locale=_.language)
 
 
 def render_alert(

@@ -165,6 +165,10 @@ def _districts(districts: tuple[str, ...], gazetteer: Gazetteer) -> list[Problem
 
 
 def _times(content: AlertContent, now: datetime) -> list[Problem]:
+    # The past first: an effective time defaults to now, so an expiry in the past is also
+    # "not after effective", and "in the past" is what the author needs to read.
+    if content.expires < now:
+        return [Problem(ProblemCode.EXPIRES_IN_PAST)]
     if content.expires <= content.effective:
         return [Problem(ProblemCode.EXPIRES_NOT_AFTER_EFFECTIVE)]
     if content.expires <= now:

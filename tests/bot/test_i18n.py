@@ -66,3 +66,19 @@ def test_values_are_escaped_and_urdu_lines_are_marked_rtl() -> None:
     assert urdu.startswith(RLM)
     assert catalogs.get("ps").language == "en"  # an unknown language falls back to the default
     assert catalogs.pick("ur-PK") == "ur" and catalogs.pick(None) == "en"
+
+
+def test_times_show_the_year_only_when_it_is_not_this_year() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from views.alerts import local_time
+
+    tz, now = ZoneInfo("Asia/Karachi"), datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    english = Catalogs.load("en").get("en")
+    assert local_time(english, datetime(2026, 11, 28, 9, 5, tzinfo=UTC), tz, now=now) == (
+        "28 Nov, 14:05"
+    )
+    assert local_time(english, datetime(2027, 1, 2, 9, 5, tzinfo=UTC), tz, now=now) == (
+        "2 Jan 2027, 14:05"
+    )

@@ -120,6 +120,8 @@ def test_district_problems() -> None:
     [
         (NOW, NOW, ProblemCode.EXPIRES_NOT_AFTER_EFFECTIVE),
         (NOW - timedelta(days=2), NOW - timedelta(days=1), ProblemCode.EXPIRES_IN_PAST),
+        # Effective now (the default) and an expiry typed in the past: say "in the past".
+        (NOW, NOW - timedelta(hours=1), ProblemCode.EXPIRES_IN_PAST),
         (NOW, NOW + timedelta(days=30, seconds=1), ProblemCode.EXPIRES_TOO_FAR),
     ],
 )
