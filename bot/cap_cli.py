@@ -11,7 +11,7 @@ import httpx
 from core.settings import Settings
 from domain.cap.parse import CapRefused
 from domain.gazetteer import Gazetteer
-from ingest.cap_import import import_source
+from ingest.cap_import import ImportPolicy, import_source
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -39,7 +39,11 @@ async def _run(source: str, settings: Settings) -> int:
         await migrate(database)
         async with httpx.AsyncClient() as client:
             results = await import_source(
-                source, database=database, gazetteer=gazetteer, client=client
+                source,
+                database=database,
+                gazetteer=gazetteer,
+                client=client,
+                policy=ImportPolicy.from_settings(settings),
             )
     except (CapRefused, httpx.HTTPError, OSError) as exc:
         print(f"refused: {getattr(exc, 'code', None) or type(exc).__name__}", file=sys.stderr)

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     cap_sender: str = "khabardar"
     cap_feeds: Annotated[tuple[str, ...], NoDecode] = ()
+    # Hosts a feed's links may reach besides the feed's own (a file's links: only these).
+    cap_link_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     cap_poll_minutes: int = Field(default=10, ge=1)
     stale_after_hours: int = Field(default=24, ge=1)
 
@@ -80,6 +82,13 @@ class Settings(BaseSettings):
             u.startswith(("https://", "http://")) for u in value
         ):
             raise ValueError("must be http(s) URLs separated by commas")
+        return value
+
+    @field_validator("cap_link_hosts", mode="before")
+    @classmethod
+    def _parse_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(h.strip() for h in value.replace(" ", ",").split(",") if h.strip())
         return value
 
     @field_validator("webhook_secret")

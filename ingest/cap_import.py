@@ -12,7 +12,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.alerts import AlertContent, TransitionRefused
+from core.settings import Settings
+from domain.alerts import AlertContent, TransitionRefused, parse_identifier
 from domain.cap import model as cap
 from domain.cap.convert import to_content
 from domain.cap.parse import CapRefused, FeedLink, read_document
@@ -64,8 +65,34 @@ def read_file(path: Path) -> bytes:
     return path.read_bytes()
 
 
+@dataclass(frozen=True)
+class ImportPolicy:
+    """What a deployer allows an import: whose alerts are its own, which hosts links may reach."""
+
+    own_sender: str | None = None  # CAP_SENDER: documents from it are skipped, never re-imported
+    link_hosts: frozenset[str] = frozenset()  # CAP_LINK_HOSTS: hosts any feed's links may reach
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ImportPolicy:
+        """The policy of this deployment."""
+        return cls(settings.cap_sender, frozenset(h.lower() for h in settings.cap_link_hosts))
+
+    def is_own(self, message: cap.CapMessage) -> bool:
+        """Whether a message is one this deployment issued (by sender, or by identifier)."""
+        if self.own_sender is None:
+            return False
+        return message.sender == self.own_sender or (
+            parse_identifier(message.identifier) == message.identifier
+        )
+
+
 async def import_source(
-    source: str, *, database: Database, gazetteer: Gazetteer, client: httpx.AsyncClient
+    source: str,
+    *,
+    database: Database,
+    gazetteer: Gazetteer,
+    client: httpx.AsyncClient,
+    policy: ImportPolicy = ImportPolicy(),
 ) -> list[ImportResult]:
     """Import a CAP file, or a URL of a CAP document or of an Atom feed of them."""
     if source.startswith(("https://", "http://")):
@@ -76,7 +103,8 @@ async def import_source(
         data,
         database=database,
         gazetteer=gazetteer,
-        fetch_link=_linked_fetcher(source, client),
+        fetch_link=_linked_fetcher(source, client, policy.link_hosts),
+        policy=policy,
     )
 
 
@@ -87,6 +115,7 @@ async def import_document(
     gazetteer: Gazetteer,
     fetch_link: Fetch | None = None,
     now: datetime | None = None,
+    policy: ImportPolicy = ImportPolicy(),
 ) -> list[ImportResult]:
     """Every CAP message in a document (and behind a feed's links) as pending alerts."""
     now = now or datetime.now(UTC)
@@ -104,6 +133,11 @@ async def import_document(
             continue
         messages += [m for m in linked if isinstance(m, cap.CapMessage)]
     for message in messages:
+        if policy.is_own(message):
+            results.append(
+                ImportResult(message.sender, message.identifier, skipped=cap.Skip.OWN_ALERT.value)
+            )
+            continue
         results.append(
             await import_message(message, database=database, gazetteer=gazetteer, now=now)
         )
@@ -164,9 +198,11 @@ def _skip(result: ImportResult, why: cap.Skip) -> ImportResult:
     return ImportResult(result.sender, result.identifier, skipped=why.value)
 
 
-def _linked_fetcher(source: str, client: httpx.AsyncClient) -> Fetch:
-    """Follow a feed's links, but only to the feed's own host when the feed came over HTTP,
-    so a feed cannot make this server request addresses inside its own network."""
+def _linked_fetcher(source: str, client: httpx.AsyncClient, allowed: frozenset[str]) -> Fetch:
+    """Follow a feed's links only to the feed's own host (a feed the deployer chose), or to a
+    host the deployer allowed in CAP_LINK_HOSTS: a feed, or a file someone sent an admin, must
+    not make this server request addresses inside its own network (loopback, private ranges,
+    cloud metadata). A feed read from a file has no host of its own."""
     origin = urlsplit(source)
 
     async def follow(url: str) -> bytes:
@@ -174,7 +210,11 @@ def _linked_fetcher(source: str, client: httpx.AsyncClient) -> Fetch:
         target = urlsplit(absolute)
         if target.scheme not in ("https", "http"):
             raise CapRefused("not_cap")
-        if origin.scheme and (target.scheme, target.netloc) != (origin.scheme, origin.netloc):
+        same_host = bool(origin.scheme) and (target.scheme, target.netloc) == (
+            origin.scheme,
+            origin.netloc,
+        )
+        if not same_host and (target.hostname or "").lower() not in allowed:
             raise CapRefused("other_host")
         return await fetch(absolute, client=client)
 
@@ -182,13 +222,20 @@ def _linked_fetcher(source: str, client: httpx.AsyncClient) -> Fetch:
 
 
 async def poll_feeds(
-    feeds: tuple[str, ...], *, database: Database, gazetteer: Gazetteer, client: httpx.AsyncClient
+    feeds: tuple[str, ...],
+    *,
+    database: Database,
+    gazetteer: Gazetteer,
+    client: httpx.AsyncClient,
+    policy: ImportPolicy = ImportPolicy(),
 ) -> list[ImportResult]:
     """One poll of every configured feed; a failing feed is logged and the others still run."""
     results: list[ImportResult] = []
     for number, url in enumerate(feeds, start=1):
         try:
-            found = await import_source(url, database=database, gazetteer=gazetteer, client=client)
+            found = await import_source(
+                url, database=database, gazetteer=gazetteer, client=client, policy=policy
+            )
         except (CapRefused, httpx.HTTPError) as exc:
             # The feed's position, not its URL: a URL may carry an access key in its query.
             log.warning("CAP feed %d failed: %s", number, getattr(exc, "code", type(exc).__name__))

@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 
 from core.context import Context, KhabardarApp
-from ingest.cap_import import poll_feeds
+from ingest.cap_import import ImportPolicy, poll_feeds
 
 CAP_POLL_JOB = "cap-poll"
 # The first poll waits a little so start-up (migrations, command menus) finishes first.
@@ -36,4 +36,5 @@ async def poll_cap_feeds(context: Context) -> None:
             database=services.database,
             gazetteer=services.gazetteer,
             client=client,
+            policy=ImportPolicy.from_settings(services.settings),
         )

@@ -112,3 +112,4 @@ class Skip(enum.StrEnum):
     INVALID = "invalid"  # the mapped alert breaks a drafting rule
     ALREADY_IMPORTED = "already_imported"
     NOTHING_TO_CANCEL = "nothing_to_cancel"  # a cancel of an alert not imported or not live
+    OWN_ALERT = "own_alert"  # this deployment's own alert, republished by a hub: never a loop

@@ -17,7 +17,13 @@ from domain.alerts import AlertState, MsgType
 from domain.cap.model import MAX_DOCUMENT_BYTES, Skip
 from domain.cap.parse import CapRefused, read_document
 from domain.preferences import AlertKind, Severity
-from ingest.cap_import import SYSTEM_AUTHOR, import_document, import_source, poll_feeds
+from ingest.cap_import import (
+    SYSTEM_AUTHOR,
+    ImportPolicy,
+    import_document,
+    import_source,
+    poll_feeds,
+)
 from storage import alerts
 from storage.db import Database
 from storage.status_queries import AlertFilter, search_alerts
@@ -248,3 +254,58 @@ def test_feeds_are_polled_by_the_job_queue(settings: Callable[..., Settings]) ->
     assert quiet.job_queue is not None and polling.job_queue is not None
     assert quiet.job_queue.get_jobs_by_name("cap-poll") == ()
     assert len(polling.job_queue.get_jobs_by_name("cap-poll")) == 1
+
+
+async def test_a_file_feed_follows_links_only_to_allowed_hosts(
+    database: Database, tmp_path: Path
+) -> None:
+    local = tmp_path / "feed.atom"
+    local.write_bytes(
+        feed(
+            "http://127.0.0.1:9/cap/1.xml",
+            "http://169.254.169.254/latest",
+            "https://pdma.example/cap/17.xml",
+        )
+    )
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(200, content=authority_cap())
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        refused = await import_source(str(local), database=database, gazetteer=G, client=client)
+        assert asked == [] and [r.skipped for r in refused] == ["other_host"] * 3
+        allowed = ImportPolicy(link_hosts=frozenset({"pdma.example"}))
+        results = await import_source(
+            str(local), database=database, gazetteer=G, client=client, policy=allowed
+        )
+    # Loopback and the cloud metadata address are never asked; the allowed host is.
+    assert asked == ["https://pdma.example/cap/17.xml"]
+    assert sorted(r.skipped or "drafted" for r in results) == [
+        "drafted",
+        "other_host",
+        "other_host",
+    ]
+
+
+async def test_the_product_never_reimports_its_own_alerts(
+    client: httpx.AsyncClient, database: Database, settings: Callable[..., Settings]
+) -> None:
+    from tests.staff.publishing import transport
+
+    published = await publish(database, transport())
+    ours = (await client.get(f"/cap/{published.identifier}.xml")).content
+    policy = ImportPolicy.from_settings(settings())
+    results = await import_document(ours, database=database, gazetteer=G, policy=policy)
+    assert [r.skipped for r in results] == [Skip.OWN_ALERT.value]
+    # A hub that rewrites the sender still carries the identifier this deployment issued.
+    relayed = ours.replace(b"<sender>khabardar</sender>", b"<sender>hub@example.org</sender>")
+    assert b"hub@example.org" in relayed
+    again = await import_document(relayed, database=database, gazetteer=G, policy=policy)
+    assert [r.skipped for r in again] == [Skip.OWN_ALERT.value]
+    authority = await import_document(
+        authority_cap(), database=database, gazetteer=G, policy=policy
+    )
+    assert authority[0].alert is not None
+    assert len(await _imported(database)) == 2  # the published alert and the authority's
