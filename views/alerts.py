@@ -13,6 +13,7 @@ from domain.alerts import Alert, AlertContent, AlertState, MsgType, Status, is_e
 from domain.alerts.model import Certainty, TransportMode, Urgency
 from domain.gazetteer import Gazetteer
 from domain.preferences import AlertKind, Severity
+from views.keyboards import LANGUAGE_NAMES
 
 SEVERITY_MARKS = {
     Severity.EXTREME: "🔴",
@@ -111,6 +112,8 @@ def render_alert(
     )
     if content.source:
         lines.append(_("Source: {source}", source=content.source))
+    if preview:  # the two-person rule covers every language residents will read
+        lines.extend(_other_languages(_, content))
     lines.append(_reference_line(_, alert, preview))
     if banner:
         lines.append(f"<b>{banner}</b>")
@@ -130,6 +133,22 @@ def _body(_: Translator, alert: Alert) -> list[str]:
     if text.instruction:
         lines.extend(["", _("➡️ <b>What to do:</b> {instruction}", instruction=text.instruction)])
     lines.append("")
+    return lines
+
+
+def _other_languages(_: Translator, content: AlertContent) -> list[str]:
+    shown = content.text(_.language)
+    lines: list[str] = []
+    for text in content.texts:
+        if text is shown:
+            continue
+        language = LANGUAGE_NAMES.get(text.language, text.language)
+        lines += ["", _("🌐 Readers in {language} get:", language=language)]
+        lines.append(f"<b>{escape(text.headline)}</b>")
+        if text.description:
+            lines.append(str(escape(text.description)))
+        if text.instruction:
+            lines.append(_("➡️ <b>What to do:</b> {instruction}", instruction=text.instruction))
     return lines
 
 

@@ -153,6 +153,25 @@ async def test_one_message_form_and_refusal_at_drafting_time(
 
 
 @pytest.mark.usefixtures("crew")
+async def test_author_and_verifier_see_every_language_residents_get(
+    fake: FakeTelegram, user: Callable[..., FakeUser]
+) -> None:
+    amir = user(AMIR)
+    preview = await amir.send(
+        "/newalert\nkind: security\ndistricts: Quetta\nseverity: severe\n"
+        "headline: Firing near Sariab Road\ninstruction: Stay indoors.\n"
+        "headline_ur: سریاب روڈ کے قریب فائرنگ\ninstruction_ur: گھر کے اندر رہیں۔"
+    )
+    assert "Firing near Sariab Road" in preview.plain
+    assert "🌐 Readers in اردو get:" in preview.plain
+    assert "سریاب روڈ کے قریب فائرنگ" in preview.plain and "گھر کے اندر رہیں۔" in preview.plain
+    await amir.press("📨 Submit for verification")
+    request = await fake.wait_for_message(BIBI, "Firing near Sariab Road")
+    # The second operator verifies the translation too, not only the words in their language.
+    assert "سریاب روڈ کے قریب فائرنگ" in request.plain and "گھر کے اندر رہیں۔" in request.plain
+
+
+@pytest.mark.usefixtures("crew")
 async def test_update_and_cancel_reference_the_original(
     fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
 ) -> None:
