@@ -9,21 +9,17 @@ from typing import Any
 from telegram import Update
 
 from core.context import Context
-from domain.roles import Action, Role, can, effective_role
-from handlers.common import load_resident, reply
-from storage import team
+from domain.roles import Action, Role, can
+from handlers.common import asker, load_resident, reply
 
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 async def role_of(update: Update, context: Context) -> Role | None:
     """The role the sender acts with: admin from ADMIN_IDS, else their stored role, if any."""
-    user = update.effective_user
-    if user is None:
+    if update.effective_user is None:
         return None
-    async with context.services.database.transaction() as session:
-        stored = await team.role_of(session, user_id=user.id)
-    return effective_role(user.id, context.services.settings.admin_ids, stored)
+    return (await asker(update, context)).role
 
 
 def requires(action: Action) -> Callable[[Callback], Callback]:
