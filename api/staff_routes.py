@@ -12,13 +12,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from api.auth import AdminCaller, StaffCaller
 from api.schemas import AlertOut, AuditOut, DistrictOut, OverviewOut, StatusOut
 from core.context import Services
-from domain import status as summaries
 from domain.alerts import Alert, AlertState, Status, parse_identifier
 from domain.preferences import AlertKind
 from storage.alerts import get_alert
 from storage.audit import export_audit_rows
-from storage.residents import count_subscribers_by_district
-from storage.status_queries import AlertFilter, list_published_since, search_alerts
+from storage.status_queries import AlertFilter, search_alerts
+from usecases import status
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 MAX_CSV_ROWS = 10_000
@@ -31,18 +30,25 @@ def _services(request: Request) -> Services:
     return services
 
 
+def _stale_after(services: Services) -> timedelta:
+    return timedelta(hours=services.settings.stale_after_hours)
+
+
 @router.get("/districts", response_model=list[DistrictOut])
 async def list_districts(request: Request, _caller: StaffCaller) -> list[DistrictOut]:
     """Every district with its subscriber count and active alerts."""
-    services, now = _services(request), datetime.now(UTC)
-    async with services.database.transaction() as session:
-        published = await list_published_since(session, since=now - summaries.WINDOW)
-        counts = await count_subscribers_by_district(session)
-    view = summaries.overview(published, now=now, gazetteer=services.gazetteer)
+    services = _services(request)
+    report = await status.districts(
+        database=services.database,
+        gazetteer=services.gazetteer,
+        now=datetime.now(UTC),
+        stale_after=_stale_after(services),
+    )
+    view = report.overview
     return [
         DistrictOut.of(
             d,
-            subscribers=counts.get(d.slug, 0),
+            subscribers=report.subscribers.get(d.slug, 0),
             active=sum(view.by_district[d.slug].counts.values()),
             highest=view.by_district[d.slug].highest,
         )
@@ -53,33 +59,29 @@ async def list_districts(request: Request, _caller: StaffCaller) -> list[Distric
 @router.get("/districts/{slug}/status", response_model=StatusOut)
 async def district_status(request: Request, slug: str, _caller: StaffCaller) -> StatusOut:
     """Active alerts, transport suspensions, displacement and freshness of one district."""
-    services, now = _services(request), datetime.now(UTC)
+    services = _services(request)
     if services.gazetteer.get(slug) is None:
         raise HTTPException(404, "no such district")
-    async with services.database.transaction() as session:
-        published = await list_published_since(session, since=now - summaries.WINDOW)
-        counts = await count_subscribers_by_district(session)
-    picture = summaries.district_status(
-        published,
-        district=slug,
-        now=now,
+    report = await status.district_status(
+        database=services.database,
         gazetteer=services.gazetteer,
-        stale_after=timedelta(hours=services.settings.stale_after_hours),
+        district=slug,
+        now=datetime.now(UTC),
+        stale_after=_stale_after(services),
+        count_subscribers=True,
     )
-    return StatusOut.of(picture, subscribers=counts.get(slug, 0))
+    return StatusOut.of(report.status, subscribers=report.subscribers or 0)
 
 
 @router.get("/overview", response_model=OverviewOut)
 async def overview(request: Request, _caller: StaffCaller) -> OverviewOut:
     """The province by division and district."""
-    services, now = _services(request), datetime.now(UTC)
-    async with services.database.transaction() as session:
-        published = await list_published_since(session, since=now - summaries.WINDOW)
-    view = summaries.overview(
-        published,
-        now=now,
+    services = _services(request)
+    view = await status.overview(
+        database=services.database,
         gazetteer=services.gazetteer,
-        stale_after=timedelta(hours=services.settings.stale_after_hours),
+        now=datetime.now(UTC),
+        stale_after=_stale_after(services),
     )
     return OverviewOut.of(view)
 

@@ -13,7 +13,9 @@ from core.jobs import JobGuard
 from core.metrics import Metrics
 from core.settings import Settings
 from domain.gazetteer import Gazetteer
+from domain.roles import Role
 from storage.db import Database
+from storage.models import Resident
 
 # Called with an alert's identifier right after a second operator verified it (delivery wakes).
 VerifiedHook = Callable[[str], Awaitable[None]]
@@ -52,8 +54,20 @@ class BotData:
         self._services = services
 
 
+@dataclass(frozen=True, slots=True)
+class Asker:
+    """Who sent an update: their stored resident row, if any, and the role they act with."""
+
+    resident: Resident | None
+    role: Role | None
+
+
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     """The context handed to Khabardar's callbacks."""
+
+    # PTB builds one context per update (shared by the handlers of every group), so the asker
+    # stored here is loaded once per update; handlers.common fills it in on first use.
+    asker: Asker | None = None
 
     @property
     def services(self) -> Services:

@@ -10,9 +10,8 @@ from telegram import Update
 
 from core.context import Context
 from core.i18n import N_
-from domain.roles import Action, Role, can, effective_role, least_role_for
-from handlers.common import load_resident, reply
-from storage import team
+from domain.roles import Action, Role, can, least_role_for
+from handlers.common import asker, load_resident, reply
 from views.operators import ROLE_NAMES
 
 NEEDS_ROLE = N_(
@@ -23,12 +22,9 @@ Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 async def role_of(update: Update, context: Context) -> Role | None:
     """The role the sender acts with: admin from ADMIN_IDS, else their stored role, if any."""
-    user = update.effective_user
-    if user is None:
+    if update.effective_user is None:
         return None
-    async with context.services.database.transaction() as session:
-        stored = await team.role_of(session, user_id=user.id)
-    return effective_role(user.id, context.services.settings.admin_ids, stored)
+    return (await asker(update, context)).role
 
 
 def requires(action: Action) -> Callable[[Callback], Callback]:

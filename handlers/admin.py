@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -11,7 +13,7 @@ from domain.roles import GRANTABLE_ROLES, Action, Role
 from handlers.access import requires, role_of
 from handlers.command_menus import publish_team_menu
 from handlers.common import argument_text, load_resident, reply
-from storage import audit, team
+from usecases import team
 from views.operators import ROLE_NAMES, audit_lines, team_lines
 
 AUDIT_DEFAULT_LINES = 20
@@ -63,12 +65,15 @@ async def grant(update: Update, context: Context) -> None:
         )
         return
     user_id, role = int(parts[0]), roles[parts[1].lower()]
-    async with context.services.database.transaction() as session:
-        previous = await team.grant_role(
-            session, user_id=user_id, role=role, granted_by=update.effective_user.id
-        )
+    change = await team.grant(
+        database=context.services.database,
+        user_id=user_id,
+        role=role,
+        by=update.effective_user.id,
+        now=datetime.now(UTC),
+    )
     await publish_team_menu(context.bot, context.services, user_id)
-    if previous is role:
+    if not change.changed:
         await reply(
             update, _("{user} is already {role}.", user=user_id, role=_.plain(ROLE_NAMES[role]))
         )
@@ -86,11 +91,14 @@ async def revoke(update: Update, context: Context) -> None:
     if not text.isdigit():
         await reply(update, _("Send /revoke USER_ID."))
         return
-    async with context.services.database.transaction() as session:
-        removed = await team.revoke_role(
-            session, user_id=int(text), revoked_by=update.effective_user.id
-        )
+    change = await team.revoke(
+        database=context.services.database,
+        user_id=int(text),
+        by=update.effective_user.id,
+        now=datetime.now(UTC),
+    )
     await publish_team_menu(context.bot, context.services, int(text))
+    removed = change.previous
     if removed is None:
         await reply(update, _("{user} has no role to revoke.", user=int(text)))
     else:
@@ -103,8 +111,7 @@ async def revoke(update: Update, context: Context) -> None:
 async def show_team(update: Update, context: Context) -> None:
     """List admins (configured) and everyone with a stored role."""
     _resident, _ = await load_resident(update, context)
-    async with context.services.database.transaction() as session:
-        members = await team.list_team(session)
+    members = await team.members(database=context.services.database)
     await reply(update, team_lines(_, members, sorted(context.services.settings.admin_ids)))
 
 
@@ -115,8 +122,7 @@ async def show_audit(update: Update, context: Context) -> None:
     count = (
         min(int(text), AUDIT_MAX_LINES) if text.isdigit() and int(text) > 0 else AUDIT_DEFAULT_LINES
     )
-    async with context.services.database.transaction() as session:
-        entries = await audit.list_audit(session, limit=count)
+    entries = await team.recent_audit(database=context.services.database, limit=count)
     await reply(update, audit_lines(_, entries, context.services.settings.tz))
 
 

@@ -35,13 +35,14 @@ async def publish_resident_menus(bot: Bot, services: Services) -> None:
         await bot.set_my_commands(menu(services, language), language_code=language)
 
 
-async def publish_team_menu(bot: Bot, services: Services, user_id: int) -> None:
-    """Give one team member a menu with their commands (or take it away if they have none).
+async def publish_team_menu(bot: Bot, services: Services, user_id: int) -> bool:
+    """Give one team member a menu with their commands (or take it away if they have none);
+    False if Telegram refused.
 
     Telegram keeps a menu per chat and language; a member who never opened the bot has no chat
     yet, which is not an error: their menu comes at the next start-up.
     """
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         stored = await team.role_of(session, user_id=user_id)
     role = effective_role(user_id, services.settings.admin_ids, stored)
     scope = BotCommandScopeChat(user_id)
@@ -54,11 +55,13 @@ async def publish_team_menu(bot: Bot, services: Services, user_id: int) -> None:
                 await bot.set_my_commands(commands, scope=scope, language_code=language)
     except TelegramError as exc:
         log.info("no command menu for team member %s yet: %s", user_id, exc.message)
+        return False
+    return True
 
 
 async def publish_all_team_menus(bot: Bot, services: Services) -> None:
     """Every admin's and stored team member's menu (at start-up)."""
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         members = [m.user_id for m in await team.list_team(session)]
     for user_id in sorted({*services.settings.admin_ids, *members}):
         await publish_team_menu(bot, services, user_id)

@@ -7,23 +7,35 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from core.context import Context
+from core.context import Asker, Context
 from core.i18n import Translator
 from domain.gazetteer import District
 from storage import residents
 from storage.models import Resident
+from usecases.asker import who_is_asking
 from views import keyboards
 from views import residents as views
 
 log = logging.getLogger(__name__)
 
 
+async def asker(update: Update, context: Context) -> Asker:
+    """Who sent the update; read from the database once per update, then from the context."""
+    if context.asker is None:
+        chat, user = update.effective_chat, update.effective_user
+        context.asker = await who_is_asking(
+            database=context.services.database,
+            chat_id=chat.id if chat else None,
+            user_id=user.id if user else None,
+            admin_ids=context.services.settings.admin_ids,
+        )
+    return context.asker
+
+
 async def load_resident(update: Update, context: Context) -> tuple[Resident | None, Translator]:
     """The stored resident for this chat (if any) and the words of their language."""
-    chat = update.effective_chat
-    assert chat is not None
-    async with context.services.database.transaction() as session:
-        resident = await residents.get_resident(session, chat_id=chat.id)
+    assert update.effective_chat is not None
+    resident = (await asker(update, context)).resident
     if resident is not None:
         return resident, context.translator(resident.language)
     user = update.effective_user

@@ -11,13 +11,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from core.context import Context, KhabardarApp
 from domain import status as summaries
-from domain.alerts import Alert
 from domain.gazetteer import District, ResolutionKind, normalize_digits
 from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
-from storage.residents import count_subscribers_by_district
-from storage.status_queries import list_published_since
+from usecases import status
 from views import residents as views
 from views import staff as staff_views
 from views.map import render_map
@@ -71,11 +69,11 @@ async def status_chosen(update: Update, context: Context) -> None:
 async def show_overview(update: Update, context: Context) -> None:
     """The province by division and district."""
     _resident, _ = await load_resident(update, context)
-    services, now = context.services, datetime.now(UTC)
-    view = summaries.overview(
-        await _published(context, now),
-        now=now,
+    services = context.services
+    view = await status.overview(
+        database=services.database,
         gazetteer=services.gazetteer,
+        now=datetime.now(UTC),
         stale_after=_stale_after(context),
     )
     await reply(
@@ -119,7 +117,7 @@ async def send_map(update: Update, context: Context) -> None:
     """A picture of the province coloured by each district's highest active severity."""
     _resident, _ = await load_resident(update, context)
     services, now = context.services, datetime.now(UTC)
-    highest = summaries.highest_by_district(await _published(context, now), now=now)
+    highest = await status.highest_by_district(database=services.database, now=now)
     subtitle = (
         f"{now.astimezone(services.settings.tz):%d %b %Y, %H:%M} ({services.settings.timezone})"
     )
@@ -174,18 +172,17 @@ async def _district_named(
 
 async def _status_text(update: Update, context: Context, district: District) -> str:
     _resident, _ = await load_resident(update, context)
-    services, now = context.services, datetime.now(UTC)
+    services = context.services
     full = can(await role_of(update, context), Action.VIEW_STATUS)
-    async with services.database.transaction() as session:
-        published = await list_published_since(session, since=now - summaries.WINDOW)
-        subscribers = await count_subscribers_by_district(session) if full else {}
-    picture = summaries.district_status(
-        published,
-        district=district.slug,
-        now=now,
+    report = await status.district_status(
+        database=services.database,
         gazetteer=services.gazetteer,
+        district=district.slug,
+        now=datetime.now(UTC),
         stale_after=_stale_after(context),
+        count_subscribers=full,
     )
+    picture = report.status
     if not full:
         return staff_views.public_status(_, picture, gazetteer=services.gazetteer)
     return staff_views.district_status(
@@ -193,26 +190,23 @@ async def _status_text(update: Update, context: Context, district: District) -> 
         picture,
         gazetteer=services.gazetteer,
         tz=services.settings.tz,
-        subscribers=subscribers.get(district.slug, 0),
+        subscribers=report.subscribers or 0,
     )
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:
     _resident, _ = await load_resident(update, context)
-    services, now = context.services, datetime.now(UTC)
-    since = now - timedelta(days=days)
-    published = await _published(context, now, since=since)
-    found = summaries.district_history(published, district=district.slug, since=since)
-    return staff_views.history(
-        _, district, found, since=since.astimezone(services.settings.tz), tz=services.settings.tz
+    services = context.services
+    found = await status.history(
+        database=services.database, district=district.slug, days=days, now=datetime.now(UTC)
     )
-
-
-async def _published(
-    context: Context, now: datetime, *, since: datetime | None = None
-) -> list[Alert]:
-    async with context.services.database.transaction() as session:
-        return await list_published_since(session, since=since or now - summaries.WINDOW)
+    return staff_views.history(
+        _,
+        district,
+        found.alerts,
+        since=found.since.astimezone(services.settings.tz),
+        tz=services.settings.tz,
+    )
 
 
 def _stale_after(context: Context) -> timedelta:

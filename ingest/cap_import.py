@@ -21,6 +21,7 @@ from domain.gazetteer import Gazetteer
 from storage import alerts
 from storage.cap_imports import find_imported, mark_imported
 from storage.db import Database
+from usecases.alerts import draft_and_submit_in
 
 log = logging.getLogger(__name__)
 
@@ -157,19 +158,16 @@ async def import_message(
         content = to_content(message, gazetteer=gazetteer, now=now)
         if not isinstance(content, AlertContent):
             return _skip(result, content)
-        draft = await alerts.create_draft(
+        pending = await draft_and_submit_in(
             session, content=content, by=SYSTEM_AUTHOR, gazetteer=gazetteer, now=now
         )
         await mark_imported(
             session,
-            identifier=draft.identifier,
+            identifier=pending.identifier,
             sender=message.sender,
             cap_identifier=message.identifier,
         )
-        await alerts.submit_alert(
-            session, identifier=draft.identifier, by=SYSTEM_AUTHOR, gazetteer=gazetteer, now=now
-        )
-    return ImportResult(message.sender, message.identifier, alert=draft.identifier)
+    return ImportResult(message.sender, message.identifier, alert=pending.identifier)
 
 
 async def _cancel(

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Marks the engine whose transactions only read: SQLite begins them deferred, not IMMEDIATE.
+READ_ONLY = "khabardar_read_only"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/khabardar.db"
 
 
@@ -54,11 +56,23 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        # The same pool and listeners; PostgreSQL refuses a write in it (READ ONLY).
+        readers = {READ_ONLY: True} if self.is_sqlite else {"postgresql_readonly": True}
+        self._readers = async_sessionmaker(
+            self.engine.execution_options(**readers), class_=AsyncSession, expire_on_commit=False
+        )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commits when the block ends, rolls back if it raises."""
         async with self._sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that only reads: one consistent snapshot, and on SQLite no write lock,
+        so a status query never waits for (or holds up) a writer."""
+        async with self._readers() as session, session.begin():
             yield session
 
     async def dispose(self) -> None:
@@ -67,6 +81,11 @@ class Database:
 
 
 def _begin_immediate(connection: Connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # WAL gives a deferred reader its snapshot without any lock; it never writes, so the
+        # stale-snapshot upgrade below cannot happen to it.
+        connection.exec_driver_sql("BEGIN")
+        return
     # A deferred transaction that reads, then writes after another connection committed, fails
     # at once with "database is locked" (WAL cannot upgrade a stale snapshot, and the busy
     # timeout is not consulted). Taking the write lock at BEGIN makes every transaction wait

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from core.context import Context
-from domain.alerts import AlertState, InvalidAlert, Outcome, TransitionRefused, parse_identifier
+from core.i18n import Translator
+from domain.alerts import Alert, Outcome, TransitionRefused, parse_identifier
 from domain.alerts.form import changes_from, fields_of, read_form
 from handlers.common import argument_text, load_resident, reply
 from handlers.operators.notify import ask_to_verify
-from storage import alerts
+from usecases import alerts
 from views.alerts import render_alert
 from views.operators import problem_lines
 
@@ -57,34 +58,20 @@ async def update_alert(update: Update, context: Context) -> None:
     if problems or form_problems:
         await reply(update, problem_lines(_, [*problems, *form_problems]))
         return
-    try:
-        async with services.database.transaction() as session:
-            draft = await alerts.create_update(
-                session,
-                original=original.identifier,
-                by=update.effective_user.id,
-                changes=changes,
-                gazetteer=services.gazetteer,
-            )
-            result = await alerts.submit_alert(
-                session,
-                identifier=draft.identifier,
-                by=update.effective_user.id,
-                gazetteer=services.gazetteer,
-            )
-    except InvalidAlert as invalid:
-        await reply(update, problem_lines(_, rules=invalid.problems))
+    result = await alerts.update(
+        database=services.database,
+        original=original.identifier,
+        by=update.effective_user.id,
+        changes=changes,
+        gazetteer=services.gazetteer,
+        now=datetime.now(UTC),
+    )
+    if result.problems:
+        await reply(update, problem_lines(_, rules=result.problems))
         return
-    except TransitionRefused:
-        await reply(
-            update,
-            _(
-                "{reference} is no longer active, so it cannot be updated.",
-                reference=original.identifier,
-            ),
-        )
+    if result.alert is None:
+        await reply(update, _no_longer_active(_, original.identifier))
         return
-    assert result.alert is not None
     rendered = render_alert(
         _, result.alert, gazetteer=services.gazetteer, tz=services.settings.tz, preview=True
     )
@@ -94,7 +81,7 @@ async def update_alert(update: Update, context: Context) -> None:
         _(
             "📨 Update {reference} of {original} is waiting for a second operator ({count} "
             "asked):\n\n{alert}",
-            reference=draft.identifier,
+            reference=result.alert.identifier,
             original=original.identifier,
             count=reached,
             alert=rendered,
@@ -120,25 +107,22 @@ async def cancel_alert(update: Update, context: Context) -> None:
             ),
         )
         return
-    try:
-        async with context.services.database.transaction() as session:
-            cancel = await alerts.create_cancel(
-                session, original=identifier, by=update.effective_user.id, reason=reason
-            )
-    except InvalidAlert as invalid:
-        await reply(update, problem_lines(_, rules=invalid.problems))
+    result = await alerts.cancel(
+        database=context.services.database,
+        original=identifier,
+        by=update.effective_user.id,
+        reason=reason,
+        now=datetime.now(UTC),
+    )
+    if result.problems:
+        await reply(update, problem_lines(_, rules=result.problems))
         return
-    except TransitionRefused as refused:
-        if refused.outcome is Outcome.ORIGINAL_NOT_ACTIVE:
-            await reply(
-                update,
-                _(
-                    "{reference} is no longer active, so it cannot be updated.",
-                    reference=identifier,
-                ),
-            )
-            return
-        raise
+    if result.outcome is Outcome.ORIGINAL_NOT_ACTIVE:
+        await reply(update, _no_longer_active(_, identifier))
+        return
+    if result.alert is None:
+        raise TransitionRefused(result.outcome or Outcome.NOT_FOUND)
+    cancel = result.alert
     reached = await ask_to_verify(context, cancel)
     await reply(
         update,
@@ -152,9 +136,9 @@ async def cancel_alert(update: Update, context: Context) -> None:
     )
 
 
-async def _live(context: Context, identifier: str | None):  # type: ignore[no-untyped-def]
-    if identifier is None:
-        return None
-    async with context.services.database.transaction() as session:
-        alert = await alerts.get_alert(session, identifier=identifier)
-    return alert if alert is not None and alert.state is AlertState.VERIFIED else None
+async def _live(context: Context, identifier: str | None) -> Alert | None:
+    return await alerts.live_alert(database=context.services.database, identifier=identifier)
+
+
+def _no_longer_active(_: Translator, reference: str) -> str:
+    return _("{reference} is no longer active, so it cannot be updated.", reference=reference)

@@ -9,7 +9,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from core.context import Context
 from core.i18n import Translator
-from domain.alerts import Alert, InvalidAlert, validate_draft
+from domain.alerts import Alert, validate_draft
 from domain.alerts import new_alert as draft_alert
 from domain.alerts.form import FormIssue, FormProblem, build_content, looks_like_form, read_form
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
@@ -24,8 +24,9 @@ from handlers.operators.wizard import (
     read_figures,
     step_keyboard,
 )
-from storage import alerts, sessions
+from storage import sessions
 from storage.sessions import Flow
+from usecases import alerts
 from views import keyboards
 from views.alerts import render_alert
 from views.operators import PROMPTS, preview_heading, problem_lines
@@ -248,28 +249,24 @@ async def _submit(update: Update, context: Context, _: Translator, flow: Flow) -
             _.plain("Fix the problems listed under the preview first."), show_alert=True
         )
         return
-    try:
-        async with services.database.transaction() as session:
-            draft = await alerts.create_draft(
-                session, content=built.content, by=author, gazetteer=services.gazetteer
-            )
-            result = await alerts.submit_alert(
-                session, identifier=draft.identifier, by=author, gazetteer=services.gazetteer
-            )
-            await sessions.clear_flow(session, user_id=author)
-    except InvalidAlert as invalid:
-        await query.answer()
-        await reply(update, problem_lines(_, rules=invalid.problems))
-        return
+    result = await alerts.draft_and_submit(
+        database=services.database,
+        content=built.content,
+        by=author,
+        gazetteer=services.gazetteer,
+        now=datetime.now(UTC),
+    )
     await query.answer()
-    assert result.alert is not None
+    if result.alert is None:
+        await reply(update, problem_lines(_, rules=result.problems))
+        return
     reached = await ask_to_verify(context, result.alert)
     await edit(
         query,
         _(
             "📨 {reference} is waiting for a second operator ({count} asked). You will be told "
             "when it is verified or rejected.",
-            reference=draft.identifier,
+            reference=result.alert.identifier,
             count=reached,
         ),
         None,

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from core.context import Context
 from core.i18n import N_, Translator
-from domain.alerts import InvalidAlert, Outcome
+from domain.alerts import Outcome
 from domain.roles import Action, can
 from handlers.access import role_of
 from handlers.common import edit, load_resident, reply, stale_button
 from handlers.operators.notify import CB_VERIFY, pending_text, tell, verify_keyboard
-from storage import alerts, sessions
 from storage.sessions import Flow
+from usecases import alerts
+from usecases.alerts import REJECT
 from views.operators import problem_lines
 
-REJECT = "reject"
 REFUSALS = {
     Outcome.OWN_ALERT: N_("You wrote this alert: a second operator must verify it."),
     Outcome.ALREADY_VERIFIED: N_("This alert is already verified."),
@@ -30,8 +32,7 @@ REFUSALS = {
 async def show_pending(update: Update, context: Context) -> None:
     """List the alerts waiting for verification, each with its buttons (cancels first)."""
     _resident, _ = await load_resident(update, context)
-    async with context.services.database.transaction() as session:
-        waiting = await alerts.list_pending(session, limit=10)
+    waiting = await alerts.pending(database=context.services.database, limit=10)
     if not waiting:
         await reply(update, _("Nothing is waiting for verification."))
         return
@@ -48,16 +49,12 @@ async def verification_button(update: Update, context: Context) -> None:
     if decision == "ok":
         await _approve(update, context, _, identifier)
         return
-    async with context.services.database.transaction() as session:
-        alert = await alerts.get_alert(session, identifier=identifier)
-        if alert is None:
-            await stale_button(update, context)
-            return
-        await sessions.save_flow(
-            session,
-            user_id=update.effective_user.id,
-            flow=Flow(REJECT, "reason", {"identifier": identifier}),
-        )
+    asked = await alerts.ask_for_reason(
+        database=context.services.database, identifier=identifier, by=update.effective_user.id
+    )
+    if not asked:
+        await stale_button(update, context)
+        return
     await query.answer()
     await reply(
         update,
@@ -72,14 +69,18 @@ async def _approve(update: Update, context: Context, _: Translator, identifier: 
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     verifier = update.effective_user.id
-    async with context.services.database.transaction() as session:
-        result = await alerts.verify_alert(session, identifier=identifier, by=verifier)
+    result = await alerts.approve(
+        database=context.services.database,
+        identifier=identifier,
+        by=verifier,
+        now=datetime.now(UTC),
+    )
     if result.outcome is Outcome.NOT_FOUND or result.alert is None:
         await stale_button(update, context)
         return
     if not result.done:
         await query.answer(
-            _.plain(REFUSALS.get(result.outcome, N_("This alert cannot be verified now."))),
+            _.plain(_refusal(result.outcome, N_("This alert cannot be verified now."))),
             show_alert=True,
         )
         return
@@ -111,19 +112,18 @@ async def reason_text(update: Update, context: Context, flow: Flow) -> None:
     if not can(await role_of(update, context), Action.VERIFY):
         return  # lost the role meanwhile: the text is an ordinary message again
     identifier = str(flow.data.get("identifier", ""))
-    try:
-        async with context.services.database.transaction() as session:
-            result = await alerts.reject_alert(
-                session, identifier=identifier, by=update.effective_user.id, reason=message.text
-            )
-            await sessions.clear_flow(session, user_id=update.effective_user.id)
-    except InvalidAlert as invalid:
-        await reply(update, problem_lines(_, rules=invalid.problems))
-        raise ApplicationHandlerStop from None
+    result = await alerts.reject(
+        database=context.services.database,
+        identifier=identifier,
+        by=update.effective_user.id,
+        reason=message.text,
+        now=datetime.now(UTC),
+    )
+    if result.problems:
+        await reply(update, problem_lines(_, rules=result.problems))
+        raise ApplicationHandlerStop
     if not result.done or result.alert is None:
-        await reply(
-            update, _(REFUSALS.get(result.outcome, N_("This alert cannot be rejected now.")))
-        )
+        await reply(update, _(_refusal(result.outcome, N_("This alert cannot be rejected now."))))
         raise ApplicationHandlerStop
     await reply(
         update, _("❌ {reference} rejected. Its author has been told why.", reference=identifier)
@@ -137,6 +137,10 @@ async def reason_text(update: Update, context: Context, flow: Flow) -> None:
         reason=message.text.strip(),
     )
     raise ApplicationHandlerStop
+
+
+def _refusal(outcome: Outcome | None, otherwise: str) -> str:
+    return REFUSALS.get(outcome, otherwise) if outcome is not None else otherwise
 
 
 __all__ = ["CB_VERIFY", "REJECT", "reason_text", "show_pending", "verification_button"]

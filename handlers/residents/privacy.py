@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from core.context import Context
-from handlers.common import district_list, edit, followed_slugs, load_resident, reply
+from handlers.common import district_list, edit, load_resident, reply
 from storage import delivery_queue, residents
+from usecases.residents import stored_data
 from views import keyboards
 from views import residents as views
 
@@ -17,19 +18,17 @@ async def my_data(update: Update, context: Context) -> None:
     if resident is None:
         await reply(update, _("Nothing is stored about this chat."))
         return
-    followed = district_list(context, await followed_slugs(update, context))
-    async with context.services.database.transaction() as session:
-        deliveries = await delivery_queue.count_for_chat(session, chat_id=resident.chat_id)
+    stored = await stored_data(database=context.services.database, chat_id=resident.chat_id)
     await reply(
         update,
         views.my_data(
             _,
             resident.chat_id,
             resident.language,
-            followed,
+            district_list(context, stored.followed),
             residents.preferences_of(resident),
             resident.active,
-            deliveries,
+            stored.deliveries,
         ),
     )
 

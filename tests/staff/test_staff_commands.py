@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from PIL import Image
+from sqlalchemy import event
 
+from core.context import KhabardarApp
 from domain.alerts import AlertText
 from domain.roles import Role
 from faketg.user import FakeUser
@@ -173,3 +176,27 @@ async def test_map_is_a_png_for_staff_only(
     assert "🟠 3 🟡 1" in photo.plain  # Quetta, Mastung and Kalat are severe; Kech moderate
     refused = await user(7001).send("/map")
     assert refused.photo is None and "only for the Khabardar team" in refused.plain
+
+
+async def test_status_reads_the_asker_once(
+    bot: KhabardarApp, database: Database, user: Callable[..., FakeUser]
+) -> None:
+    await _situation(database)
+    await _grant(database, STAFF_ID, Role.STAFF)
+    async with database.transaction() as session:
+        await residents.ensure_resident(session, chat_id=STAFF_ID, language="en")
+    asked: list[str] = []
+
+    def watch(_conn: object, _cursor: object, statement: str, parameters: Any, *_: object) -> None:
+        if STAFF_ID in tuple(parameters or ()):
+            asked.append(statement.split("FROM", 1)[-1].split()[0].strip('"'))
+
+    engine = bot.bot_data.services.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        text = (await user(STAFF_ID).send("/status Quetta")).plain
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert "📊 Quetta" in text
+    # Before, /status read the resident three times and the role once, in separate transactions.
+    assert sorted(asked) == ["resident", "team_member"]

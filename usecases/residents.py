@@ -1,0 +1,24 @@
+"""What residents ask about themselves: /mydata in one read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage import delivery_queue, residents
+from storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class StoredData:
+    """Besides the resident row: the districts a chat follows and how many deliveries it has."""
+
+    followed: list[str]
+    deliveries: int
+
+
+async def stored_data(*, database: Database, chat_id: int) -> StoredData:
+    """Everything /mydata shows beside the resident row, read together."""
+    async with database.read() as session:
+        followed = await residents.list_subscriptions(session, chat_id=chat_id)
+        deliveries = await delivery_queue.count_for_chat(session, chat_id=chat_id)
+    return StoredData(followed, deliveries)

@@ -1,0 +1,94 @@
+"""The situation as staff and the HTTP API see it: district status, overview, history, map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain import status as summaries
+from domain.alerts import Alert
+from domain.gazetteer import Gazetteer
+from domain.preferences import Severity
+from storage.db import Database
+from storage.residents import count_subscribers_by_district
+from storage.status_queries import list_published_since
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictReport:
+    """A district's picture, and how many residents follow it (None when not asked)."""
+
+    status: summaries.DistrictStatus
+    subscribers: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictsReport:
+    """The province's overview and every district's subscriber count (the API's district list)."""
+
+    overview: summaries.Overview
+    subscribers: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What was published about a district since a moment, newest first."""
+
+    district: str
+    since: datetime
+    alerts: list[Alert]
+
+
+async def district_status(
+    *,
+    database: Database,
+    gazetteer: Gazetteer,
+    district: str,
+    now: datetime,
+    stale_after: timedelta,
+    count_subscribers: bool,
+) -> DistrictReport:
+    """One district's status in one read; subscribers are counted for the team only."""
+    async with database.read() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+        counts = await count_subscribers_by_district(session) if count_subscribers else None
+    picture = summaries.district_status(
+        published, district=district, now=now, gazetteer=gazetteer, stale_after=stale_after
+    )
+    return DistrictReport(picture, counts.get(district, 0) if counts is not None else None)
+
+
+async def overview(
+    *, database: Database, gazetteer: Gazetteer, now: datetime, stale_after: timedelta
+) -> summaries.Overview:
+    """The province by division and district."""
+    async with database.read() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+    return summaries.overview(published, now=now, gazetteer=gazetteer, stale_after=stale_after)
+
+
+async def districts(
+    *, database: Database, gazetteer: Gazetteer, now: datetime, stale_after: timedelta
+) -> DistrictsReport:
+    """The overview together with every district's subscriber count, in one read."""
+    async with database.read() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+        counts = await count_subscribers_by_district(session)
+    view = summaries.overview(published, now=now, gazetteer=gazetteer, stale_after=stale_after)
+    return DistrictsReport(view, counts)
+
+
+async def history(*, database: Database, district: str, days: int, now: datetime) -> History:
+    """A district's published alerts, updates and cancels of the last days."""
+    since = now - timedelta(days=days)
+    async with database.read() as session:
+        published = await list_published_since(session, since=since)
+    found = summaries.district_history(published, district=district, since=since)
+    return History(district, since, found)
+
+
+async def highest_by_district(*, database: Database, now: datetime) -> dict[str, Severity]:
+    """Each district's highest active severity (the map's colours)."""
+    async with database.read() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+    return summaries.highest_by_district(published, now=now)
