@@ -16,7 +16,7 @@ from domain.cap import model as cap
 from domain.cap.export import CapContext, FeedEntry, alert_xml, atom_feed
 from domain.preferences import AlertKind
 from domain.status import is_published
-from storage.alerts import get_alert
+from storage.alert_queries import get_alert
 from storage.status_queries import list_published
 from views.alerts import KIND_NAMES
 

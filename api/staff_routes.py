@@ -15,7 +15,7 @@ from core.context import Services
 from domain import status as summaries
 from domain.alerts import Alert, AlertState, Status, parse_identifier
 from domain.preferences import AlertKind
-from storage.alerts import get_alert
+from storage.alert_queries import get_alert
 from storage.audit import export_audit_rows
 from storage.residents import count_subscribers_by_district
 from storage.status_queries import AlertFilter, list_published_since, search_alerts

@@ -17,7 +17,7 @@ from domain.cap import model as cap
 from domain.cap.convert import to_content
 from domain.cap.parse import CapRefused, FeedLink, read_document
 from domain.gazetteer import Gazetteer
-from storage import alerts
+from storage import alert_drafts, alerts
 from storage.cap_imports import find_imported, mark_imported
 from storage.db import Database
 
@@ -123,7 +123,7 @@ async def import_message(
         content = to_content(message, gazetteer=gazetteer, now=now)
         if not isinstance(content, AlertContent):
             return _skip(result, content)
-        draft = await alerts.create_draft(
+        draft = await alert_drafts.create_draft(
             session, content=content, by=SYSTEM_AUTHOR, gazetteer=gazetteer, now=now
         )
         await mark_imported(
@@ -147,7 +147,7 @@ async def _cancel(
         if original is None:
             continue
         try:
-            cancel = await alerts.create_cancel(
+            cancel = await alert_drafts.create_cancel(
                 session,
                 original=original,
                 by=SYSTEM_AUTHOR,

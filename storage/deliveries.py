@@ -34,7 +34,7 @@ import storage.models  # noqa: F401  (registers the resident tables)
 from domain.alerts import Alert, AlertState
 from domain.delivery.rules import RECEIVED, Kind, State, audience_of, is_urgent, priority_of
 from storage.alert_models import UTCDateTime, alert, alert_district, team_member
-from storage.alerts import mark_delivery_planned
+from storage.alert_queries import mark_delivery_planned
 from storage.delivery_models import delivery
 
 resident = SQLModel.metadata.tables["resident"]

@@ -13,7 +13,8 @@ from sqlalchemy.sql.expression import ColumnClause
 
 from domain.alerts import Alert, AlertState, MsgType, Status
 from domain.preferences import AlertKind
-from storage.alert_models import alert, alert_district, load_alerts
+from storage.alert_models import alert, alert_district
+from storage.alert_rows import load_alerts
 
 _VERIFIED = AlertState.VERIFIED.value
 # The delivery engine owns its table; these are the column names it may use for an outcome.

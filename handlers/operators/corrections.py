@@ -11,7 +11,7 @@ from domain.alerts import AlertState, InvalidAlert, Outcome, TransitionRefused, 
 from domain.alerts.form import changes_from, fields_of, read_form
 from handlers.common import argument_text, load_resident, reply
 from handlers.operators.notify import ask_to_verify
-from storage import alerts
+from storage import alert_drafts, alert_queries, alerts
 from views.alerts import render_alert
 from views.operators import problem_lines
 
@@ -59,7 +59,7 @@ async def update_alert(update: Update, context: Context) -> None:
         return
     try:
         async with services.database.transaction() as session:
-            draft = await alerts.create_update(
+            draft = await alert_drafts.create_update(
                 session,
                 original=original.identifier,
                 by=update.effective_user.id,
@@ -122,7 +122,7 @@ async def cancel_alert(update: Update, context: Context) -> None:
         return
     try:
         async with context.services.database.transaction() as session:
-            cancel = await alerts.create_cancel(
+            cancel = await alert_drafts.create_cancel(
                 session, original=identifier, by=update.effective_user.id, reason=reason
             )
     except InvalidAlert as invalid:
@@ -156,5 +156,5 @@ async def _live(context: Context, identifier: str | None):  # type: ignore[no-un
     if identifier is None:
         return None
     async with context.services.database.transaction() as session:
-        alert = await alerts.get_alert(session, identifier=identifier)
+        alert = await alert_queries.get_alert(session, identifier=identifier)
     return alert if alert is not None and alert.state is AlertState.VERIFIED else None

@@ -24,7 +24,7 @@ from handlers.operators.wizard import (
     read_figures,
     step_keyboard,
 )
-from storage import alerts, sessions
+from storage import alert_drafts, alerts, sessions
 from storage.sessions import Flow
 from views import keyboards
 from views.alerts import render_alert
@@ -250,7 +250,7 @@ async def _submit(update: Update, context: Context, _: Translator, flow: Flow) -
         return
     try:
         async with services.database.transaction() as session:
-            draft = await alerts.create_draft(
+            draft = await alert_drafts.create_draft(
                 session, content=built.content, by=author, gazetteer=services.gazetteer
             )
             result = await alerts.submit_alert(

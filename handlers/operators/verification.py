@@ -12,7 +12,7 @@ from domain.roles import Action, can
 from handlers.access import role_of
 from handlers.common import edit, load_resident, reply, stale_button
 from handlers.operators.notify import CB_VERIFY, pending_text, tell, verify_keyboard
-from storage import alerts, sessions
+from storage import alert_queries, alerts, sessions
 from storage.sessions import Flow
 from views.operators import problem_lines
 
@@ -31,7 +31,7 @@ async def show_pending(update: Update, context: Context) -> None:
     """List the alerts waiting for verification, each with its buttons (cancels first)."""
     _resident, _ = await load_resident(update, context)
     async with context.services.database.transaction() as session:
-        waiting = await alerts.list_pending(session, limit=10)
+        waiting = await alert_queries.list_pending(session, limit=10)
     if not waiting:
         await reply(update, _("Nothing is waiting for verification."))
         return
@@ -49,7 +49,7 @@ async def verification_button(update: Update, context: Context) -> None:
         await _approve(update, context, _, identifier)
         return
     async with context.services.database.transaction() as session:
-        alert = await alerts.get_alert(session, identifier=identifier)
+        alert = await alert_queries.get_alert(session, identifier=identifier)
         if alert is None:
             await stale_button(update, context)
             return

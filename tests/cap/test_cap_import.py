@@ -18,7 +18,7 @@ from domain.cap.model import MAX_DOCUMENT_BYTES, Skip
 from domain.cap.parse import CapRefused, read_document
 from domain.preferences import AlertKind, Severity
 from ingest.cap_import import SYSTEM_AUTHOR, import_document, import_source, poll_feeds
-from storage import alerts
+from storage import alert_queries, alerts
 from storage.db import Database
 from storage.status_queries import AlertFilter, search_alerts
 from tests.staff.publishing import VERIFIER, G, publish
@@ -99,7 +99,7 @@ async def test_authority_cancel_becomes_a_pending_cancel(database: Database) -> 
     results = await import_document(cancel, database=database, gazetteer=G)
     assert results[0].alert is not None
     async with database.transaction() as session:
-        pending = await alerts.get_alert(session, identifier=results[0].alert)
+        pending = await alert_queries.get_alert(session, identifier=results[0].alert)
     assert pending is not None and pending.msg_type is MsgType.CANCEL
     assert pending.state is AlertState.PENDING and pending.references == original.identifier
 

@@ -11,7 +11,7 @@ from PIL import Image
 from domain.alerts import AlertText
 from domain.roles import Role
 from faketg.user import FakeUser
-from storage import alerts, residents, team
+from storage import alert_drafts, alerts, residents, team
 from storage.db import Database
 from tests.conftest import ADMIN_ID
 from tests.staff.publishing import VERIFIER, content, displacement, publish, transport
@@ -136,7 +136,7 @@ async def test_history_lists_what_happened(
     before = now - timedelta(days=3)
     first = await publish(database, content(before, expires=now + timedelta(days=1)), now=before)
     async with database.transaction() as session:
-        cancel = await alerts.create_cancel(
+        cancel = await alert_drafts.create_cancel(
             session, original=first.identifier, by=VERIFIER, reason="False report", now=now
         )
         await alerts.verify_alert(session, identifier=cancel.identifier, by=ADMIN_ID, now=now)
