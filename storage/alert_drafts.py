@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, insert, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import alerts as rules
@@ -19,6 +17,7 @@ from storage.alert_queries import get_alert
 from storage.alert_rows import child_rows, content_values, load_alerts
 from storage.alerts import _check, _is, _now
 from storage.audit import AuditAction, record
+from storage.upsert import upsert
 
 _PENDING = AlertState.PENDING.value
 
@@ -29,12 +28,9 @@ async def allocate_identifier(session: AsyncSession, *, now: datetime) -> str:
     never handed out twice; a rolled-back draft leaves a gap."""
     year = rules.identifier_year(now)
     bump = {"last_number": alert_counter.c.last_number + 1}
-    if session.get_bind().dialect.name == "postgresql":
-        pg = pg_insert(alert_counter).values(year=year, last_number=1)
-        statement = pg.on_conflict_do_update(index_elements=["year"], set_=bump)
-    else:
-        lite = sqlite_insert(alert_counter).values(year=year, last_number=1)
-        statement = lite.on_conflict_do_update(index_elements=["year"], set_=bump)  # type: ignore[assignment]
+    statement = upsert(
+        session, alert_counter, {"year": year, "last_number": 1}, keys=["year"], update=bump
+    )
     number = await session.scalar(statement.returning(alert_counter.c.last_number))
     assert number is not None
     return rules.format_identifier(year, number)
