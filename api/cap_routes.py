@@ -11,10 +11,9 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from core.context import Services
-from domain.alerts import parse_identifier
+from domain.alerts import AlertKind, parse_identifier
 from domain.cap import model as cap
 from domain.cap.export import CapContext, FeedEntry, alert_xml, atom_feed
-from domain.preferences import AlertKind
 from domain.status import is_published
 from storage.alert_queries import get_alert
 from storage.status_queries import list_published

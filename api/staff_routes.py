@@ -13,8 +13,7 @@ from api.auth import AdminCaller, StaffCaller
 from api.schemas import AlertOut, AuditOut, DistrictOut, OverviewOut, StatusOut
 from core.context import Services
 from domain import status as summaries
-from domain.alerts import Alert, AlertState, Status, parse_identifier
-from domain.preferences import AlertKind
+from domain.alerts import Alert, AlertKind, AlertState, Status, parse_identifier
 from storage.alert_queries import get_alert
 from storage.audit import export_audit_rows
 from storage.residents import count_subscribers_by_district

@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.alerts import Alert, AlertState, MsgType
-from domain.preferences import AlertKind
+from domain.alerts import Alert, AlertKind, AlertState, MsgType
 from storage.alert_models import alert, alert_district
 from storage.alert_rows import load_alerts
 

@@ -12,17 +12,18 @@ from sqlalchemy.sql.elements import ColumnElement
 from domain.alerts import (
     Alert,
     AlertContent,
+    AlertKind,
     AlertState,
     AlertText,
     Certainty,
     Displacement,
     MsgType,
+    Severity,
     Status,
     Transport,
     TransportMode,
     Urgency,
 )
-from domain.preferences import AlertKind, Severity
 from storage.alert_models import alert, alert_district, alert_text
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain.preferences import Preferences, QuietHours, Severity
+from domain.alerts import Severity
+from domain.preferences import Preferences, QuietHours
 from storage.models import Resident, Subscription
 from storage.upsert import upsert
 

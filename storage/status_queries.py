@@ -11,8 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import ColumnClause
 
-from domain.alerts import Alert, AlertState, MsgType, Status
-from domain.preferences import AlertKind
+from domain.alerts import Alert, AlertKind, AlertState, MsgType, Status
 from storage.alert_models import alert, alert_district
 from storage.alert_rows import load_alerts
 

@@ -13,10 +13,9 @@ from capvalidator import check_schema
 
 from bot import cap_cli
 from core.settings import Settings
-from domain.alerts import AlertState, MsgType
+from domain.alerts import AlertKind, AlertState, MsgType, Severity
 from domain.cap.model import MAX_DOCUMENT_BYTES, Skip
 from domain.cap.parse import CapRefused, read_document
-from domain.preferences import AlertKind, Severity
 from ingest.cap_import import SYSTEM_AUTHOR, import_document, import_source, poll_feeds
 from storage import alert_queries, alerts
 from storage.db import Database

@@ -10,9 +10,9 @@ from sqlalchemy import insert
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
-from domain.alerts import Alert, AlertContent, AlertText, Certainty, Urgency
+from domain.alerts import Alert, AlertContent, AlertKind, AlertText, Certainty, Severity, Urgency
 from domain.gazetteer import Gazetteer
-from domain.preferences import ALL_KINDS_MASK, AlertKind, Severity
+from domain.preferences import ALL_KINDS_MASK
 from storage import alert_drafts, alerts
 from storage.db import Database
 

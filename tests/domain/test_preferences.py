@@ -4,14 +4,8 @@ from datetime import time
 
 import pytest
 
-from domain.preferences import (
-    ALL_KINDS_MASK,
-    AlertKind,
-    Preferences,
-    QuietHours,
-    Severity,
-    kinds_from_mask,
-)
+from domain.alerts import AlertKind, Severity
+from domain.preferences import ALL_KINDS_MASK, Preferences, QuietHours, kinds_from_mask
 
 
 def test_every_kind_has_its_own_bit() -> None:

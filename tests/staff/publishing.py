@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 from domain.alerts import (
     Alert,
     AlertContent,
+    AlertKind,
     AlertText,
     Certainty,
     Displacement,
+    Severity,
     Transport,
     TransportMode,
     Urgency,
 )
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind, Severity
 from storage import alert_drafts, alerts
 from storage.db import Database
 

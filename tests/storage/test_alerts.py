@@ -12,6 +12,7 @@ from domain.alerts import (
     Alert,
     AlertContent,
     AlertImmutable,
+    AlertKind,
     AlertState,
     AlertText,
     Certainty,
@@ -21,6 +22,7 @@ from domain.alerts import (
     MsgType,
     Outcome,
     ProblemCode,
+    Severity,
     Status,
     TransitionRefused,
     Transport,
@@ -28,7 +30,6 @@ from domain.alerts import (
     Urgency,
 )
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind, Severity
 from storage import alert_drafts, alert_queries, alerts
 from storage.audit import AuditAction, list_audit
 from storage.db import Database
