@@ -1,12 +1,12 @@
-"""Named queries that create alerts: drafting, editing, and the updates and cancels that
-correct a live alert. Each records its audit entry in the caller's transaction; nothing here
+"""Named queries that create alerts: drafts, and the updates and cancels that correct
+a live alert. Each records its audit entry in the caller's transaction; nothing here
 commits."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import alerts as rules
@@ -15,7 +15,7 @@ from domain.gazetteer import Gazetteer
 from storage.alert_models import alert, alert_counter, alert_district, alert_text
 from storage.alert_queries import get_alert
 from storage.alert_rows import child_rows, content_values, load_alerts
-from storage.alerts import _check, _is, _now
+from storage.alerts import _check, _now
 from storage.audit import AuditAction, record
 from storage.upsert import upsert
 
@@ -52,37 +52,6 @@ async def create_draft(
     await _insert(session, draft)
     await record(session, action=AuditAction.DRAFTED, at=now, actor_id=by, alert=identifier)
     return draft
-
-
-async def edit_draft(
-    session: AsyncSession,
-    *,
-    identifier: str,
-    by: int,
-    content: AlertContent,
-    gazetteer: Gazetteer,
-    now: datetime | None = None,
-) -> Alert:
-    """Replace the content of the author's own draft. Once submitted an alert never changes:
-    raises AlertImmutable (TransitionRefused(NOT_AUTHOR) for someone else's draft)."""
-    now = _now(now)
-    edited = rules.edit(await _get_or_refuse(session, identifier), by=by, content=content)
-    _check(content, gazetteer, now)
-    # The state guard lets a racing submit win: what the verifier reads is what was submitted.
-    alert_id = await session.scalar(
-        update(alert)
-        .where(_is(identifier, AlertState.DRAFT), alert.c.author_id == by)
-        .values(content_values(content))
-        .returning(alert.c.id)
-    )
-    if alert_id is None:
-        rules.edit(await _get_or_refuse(session, identifier), by=by, content=content)
-        raise AssertionError("unreachable: the draft moved on, so edit() refuses")
-    await session.execute(delete(alert_text).where(alert_text.c.alert_id == alert_id))
-    await session.execute(delete(alert_district).where(alert_district.c.alert_id == alert_id))
-    await _insert_children(session, alert_id, content)
-    await record(session, action=AuditAction.EDITED, at=now, actor_id=by, alert=identifier)
-    return edited
 
 
 async def create_update(

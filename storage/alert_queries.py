@@ -1,18 +1,18 @@
-"""Named queries that read alerts: one by identifier, the verification queue, the live
-list, and the delivery engine's inbox and hand-off."""
+"""Named queries that read alerts (one by identifier, the verification queue) and hand an
+alert off to delivery."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.alerts import Alert, AlertKind, AlertState, MsgType
-from storage.alert_models import alert, alert_district
+from domain.alerts import Alert, AlertState, MsgType
+from storage.alert_models import alert
 from storage.alert_rows import load_alerts
 
-_PENDING, _VERIFIED = AlertState.PENDING.value, AlertState.VERIFIED.value
+_PENDING = AlertState.PENDING.value
 
 
 async def get_alert(session: AsyncSession, *, identifier: str) -> Alert | None:
@@ -28,50 +28,6 @@ async def list_pending(session: AsyncSession, *, limit: int = 50) -> list[Alert]
         session,
         alert.c.state == _PENDING,
         order=[cancels_first, alert.c.submitted_at, alert.c.id],
-        limit=limit,
-    )
-
-
-async def list_drafts(session: AsyncSession, *, author: int) -> list[Alert]:
-    """An author's unsubmitted drafts, oldest first."""
-    return await load_alerts(
-        session, alert.c.state == AlertState.DRAFT.value, alert.c.author_id == author
-    )
-
-
-async def list_active(
-    session: AsyncSession,
-    *,
-    now: datetime,
-    district: str | None = None,
-    kind: AlertKind | None = None,
-    include_team_only: bool = False,
-) -> list[Alert]:
-    """Verified alerts and updates not yet expired, newest approval first. Cancels are notices,
-    not situations, so they are left out; team-only exercises and tests only when asked."""
-    where = [alert.c.state == _VERIFIED, alert.c.expires > now]
-    where.append(alert.c.msg_type != MsgType.CANCEL.value)
-    if district is not None:
-        in_district = select(alert_district.c.alert_id).where(alert_district.c.district == district)
-        where.append(alert.c.id.in_(in_district))
-    if kind is not None:
-        where.append(alert.c.kind == kind.value)
-    if not include_team_only:
-        where.append(alert.c.restricted_to_team.is_(False))
-    return await load_alerts(session, *where, order=[alert.c.verified_at.desc(), alert.c.id.desc()])
-
-
-async def list_verified_undelivered(
-    session: AsyncSession, *, now: datetime, limit: int = 100
-) -> list[Alert]:
-    """The delivery engine's inbox: verified, unexpired, not yet planned, oldest approval first.
-    Updates, cancels and team-only alerts included: the engine decides who receives them."""
-    return await load_alerts(
-        session,
-        alert.c.state == _VERIFIED,
-        alert.c.delivery_planned_at.is_(None),
-        alert.c.expires > now,
-        order=[alert.c.verified_at, alert.c.id],
         limit=limit,
     )
 

@@ -11,7 +11,6 @@ import storage.alert_models  # noqa: F401  (registers the tables, so the fixture
 from domain.alerts import (
     Alert,
     AlertContent,
-    AlertImmutable,
     AlertKind,
     AlertState,
     AlertText,
@@ -30,7 +29,9 @@ from domain.alerts import (
     Urgency,
 )
 from domain.gazetteer import Gazetteer
-from storage import alert_drafts, alert_queries, alerts
+from storage import alert_drafts, alert_queries, alerts, deliveries
+from storage.alert_models import alert
+from storage.alert_rows import load_alerts
 from storage.audit import AuditAction, list_audit
 from storage.db import Database
 
@@ -159,41 +160,7 @@ async def test_an_invalid_draft_is_refused_with_codes(database: Database) -> Non
         ProblemCode.UNKNOWN_DISTRICT,
     ]
     async with database.transaction() as session:
-        assert await alert_queries.list_drafts(session, author=AUTHOR) == []
-
-
-async def test_only_the_author_edits_a_draft(database: Database) -> None:
-    draft = await drafted(database)
-    changed = content(districts=("kalat",), texts=(AlertText("en", "Corrected headline"),))
-    async with database.transaction() as session:
-        edited = await alert_drafts.edit_draft(
-            session, identifier=draft.identifier, by=AUTHOR, content=changed, gazetteer=G, now=NOW
-        )
-        with pytest.raises(TransitionRefused) as error:
-            await alert_drafts.edit_draft(
-                session, identifier=draft.identifier, by=OTHER, content=changed, gazetteer=G
-            )
-    assert error.value.outcome is Outcome.NOT_AUTHOR
-    assert await get(database, draft.identifier) == edited
-    assert edited.content.districts == ("kalat",)
-    assert await actions(database, draft.identifier) == [AuditAction.DRAFTED, AuditAction.EDITED]
-
-
-async def test_submitted_and_verified_alerts_are_immutable(database: Database) -> None:
-    sent = await submitted(database)
-    for _ in range(2):
-        async with database.transaction() as session:
-            with pytest.raises(AlertImmutable):
-                await alert_drafts.edit_draft(
-                    session,
-                    identifier=sent.identifier,
-                    by=AUTHOR,
-                    content=content(severity=Severity.EXTREME),
-                    gazetteer=G,
-                    now=NOW,
-                )
-        await verify(database, sent.identifier, OPERATOR)
-    assert (await get(database, sent.identifier)).content.severity is Severity.SEVERE
+        assert await load_alerts(session, alert.c.author_id == AUTHOR) == []
 
 
 async def test_submit_checks_the_draft_again(database: Database) -> None:
@@ -473,39 +440,6 @@ async def test_expiry_is_set_based_and_idempotent(database: Database) -> None:
     assert entries[0].actor_id is None
 
 
-async def test_list_active(database: Database) -> None:
-    security = await published(database)
-    transport = await published(
-        database,
-        kind=AlertKind.TRANSPORT,
-        transport=Transport(TransportMode.RAIL),
-        districts=("sibi",),
-    )
-    drill = await published(database, status=Status.EXERCISE)
-    short = await published(database, expires=NOW + timedelta(minutes=30))
-    cancelled = await published(database)
-    cancel = await cancel_of(database, cancelled.identifier)
-    await verify(database, cancel.identifier, OPERATOR)
-    await submitted(database)
-
-    async def active(**filters: object) -> list[str]:
-        async with database.transaction() as session:
-            found = await alert_queries.list_active(
-                session,
-                now=NOW + timedelta(hours=1),
-                **filters,  # type: ignore[arg-type]
-            )
-        return sorted(a.identifier for a in found)
-
-    assert await active() == sorted([security.identifier, transport.identifier])
-    assert await active(district="sibi") == [transport.identifier]
-    assert await active(kind=AlertKind.SECURITY) == [security.identifier]
-    assert await active(district="mastung", include_team_only=True) == sorted(
-        [security.identifier, drill.identifier]
-    )
-    assert short.identifier not in await active(include_team_only=True)
-
-
 async def test_hand_off_to_delivery(database: Database) -> None:
     sent = await submitted(database)
     live = await published(database)
@@ -513,10 +447,10 @@ async def test_hand_off_to_delivery(database: Database) -> None:
     gone = await published(database, expires=NOW + timedelta(minutes=1))
     tick = NOW + timedelta(minutes=5)
     async with database.transaction() as session:
-        inbox = await alert_queries.list_verified_undelivered(session, now=tick)
-    assert [a.identifier for a in inbox] == [live.identifier, drill.identifier]
-    assert sent.identifier not in {a.identifier for a in inbox}
-    assert gone.identifier not in {a.identifier for a in inbox}
+        inbox = await deliveries.list_due_unplanned(session, now=tick)
+    assert inbox == [live.identifier, drill.identifier]
+    assert sent.identifier not in inbox
+    assert gone.identifier not in inbox
     async with database.transaction() as session:
         assert await alert_queries.mark_delivery_planned(
             session, identifier=live.identifier, now=tick
@@ -524,8 +458,8 @@ async def test_hand_off_to_delivery(database: Database) -> None:
         assert not await alert_queries.mark_delivery_planned(
             session, identifier=live.identifier, now=tick
         )
-        inbox = await alert_queries.list_verified_undelivered(session, now=tick)
-    assert [a.identifier for a in inbox] == [drill.identifier]
+        inbox = await deliveries.list_due_unplanned(session, now=tick)
+    assert inbox == [drill.identifier]
     assert (await get(database, live.identifier)).delivery_planned_at == tick
 
 
