@@ -68,7 +68,3 @@ class Preferences:
     kinds_mask: int = ALL_KINDS_MASK
     min_severity: Severity = Severity.MINOR
     quiet: QuietHours | None = None
-
-    def admits(self, kind: AlertKind, severity: Severity) -> bool:
-        """Whether an alert of this kind and severity should reach the resident at all."""
-        return bool(self.kinds_mask & kind.bit) and severity >= self.min_severity
