@@ -12,6 +12,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.deps import ServicesDep
+from core.context import Services
+
 log = logging.getLogger(__name__)
 _bearer = HTTPBearer(auto_error=False, description="A staff or admin API token")
 
@@ -40,8 +43,10 @@ def identify(token: str, hashes: Mapping[str, str]) -> str | None:
     return found
 
 
-def _caller(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Caller:
-    settings = request.app.state.services.settings
+def _caller(
+    request: Request, services: Services, credentials: HTTPAuthorizationCredentials | None
+) -> Caller:
+    settings = services.settings
     if credentials is not None and credentials.scheme.lower() == "bearer":
         token = credentials.credentials
         if (name := identify(token, settings.api_admin_tokens)) is not None:
@@ -59,18 +64,20 @@ def _caller(request: Request, credentials: HTTPAuthorizationCredentials | None) 
 
 def staff(
     request: Request,
+    services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """Any valid token: staff or admin."""
-    return _caller(request, credentials)
+    return _caller(request, services, credentials)
 
 
 def admin(
     request: Request,
+    services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """An admin token only: the audit log names team members."""
-    caller = _caller(request, credentials)
+    caller = _caller(request, services, credentials)
     if not caller.admin:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs an admin API token")
     return caller

@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from api.deps import ServicesDep
 from core.context import Services
-from domain.alerts import parse_identifier
+from domain.alerts import AlertKind, parse_identifier
 from domain.cap import model as cap
 from domain.cap.export import CapContext, FeedEntry, alert_xml, atom_feed
-from domain.preferences import AlertKind
 from domain.status import is_published
-from storage.alerts import get_alert
+from storage.alert_queries import get_alert
 from storage.status_queries import list_published
 from views.alerts import KIND_NAMES
 
@@ -26,13 +26,8 @@ FEED_SIZE = 50
 _CACHE = {"Cache-Control": "public, max-age=60"}
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-def _base_url(request: Request) -> str:
-    configured = _services(request).settings.public_url
+def _base_url(request: Request, services: Services) -> str:
+    configured = services.settings.public_url
     return (configured or str(request.base_url)).rstrip("/")
 
 
@@ -56,9 +51,8 @@ def cap_context(services: Services) -> CapContext:
     response_class=Response,
     responses={200: {"content": {cap.CAP_MEDIA_TYPE: {}}, "description": "A CAP 1.2 alert"}},
 )
-async def cap_alert(request: Request, identifier: str) -> Response:
+async def cap_alert(services: ServicesDep, identifier: str) -> Response:
     """One published alert, update or cancel as a CAP 1.2 document."""
-    services = _services(request)
     canonical = parse_identifier(identifier)
     async with services.database.transaction() as session:
         found = await get_alert(session, identifier=canonical) if canonical else None
@@ -76,9 +70,9 @@ async def cap_alert(request: Request, identifier: str) -> Response:
     response_class=Response,
     responses={200: {"content": {cap.ATOM_MEDIA_TYPE: {}}, "description": "An Atom feed"}},
 )
-async def feed(request: Request) -> Response:
+async def feed(request: Request, services: ServicesDep) -> Response:
     """The newest published alerts of the whole region, linking to their CAP documents."""
-    return await _feed(request, None)
+    return await _feed(request, services, None)
 
 
 @router.get(
@@ -86,15 +80,15 @@ async def feed(request: Request) -> Response:
     response_class=Response,
     responses={200: {"content": {cap.ATOM_MEDIA_TYPE: {}}, "description": "An Atom feed"}},
 )
-async def district_feed(request: Request, slug: str) -> Response:
+async def district_feed(request: Request, services: ServicesDep, slug: str) -> Response:
     """The newest published alerts of one district."""
-    if _services(request).gazetteer.get(slug) is None:
+    if services.gazetteer.get(slug) is None:
         raise HTTPException(404, "no such district")
-    return await _feed(request, slug)
+    return await _feed(request, services, slug)
 
 
-async def _feed(request: Request, slug: str | None) -> Response:
-    services, base = _services(request), _base_url(request)
+async def _feed(request: Request, services: Services, slug: str | None) -> Response:
+    base = _base_url(request, services)
     async with services.database.transaction() as session:
         alerts = await list_published(session, district=slug, limit=FEED_SIZE)
     region = services.gazetteer.region.name

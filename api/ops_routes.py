@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 from sqlalchemy import text
 from telegram import Update
 
-from core.context import KhabardarApp, Services
+from api.deps import ServicesDep, TelegramDep
 from storage.residents import count_subscribers_by_district
 from storage.status_queries import count_alerts_by_state, count_deliveries_by_outcome
 
@@ -22,27 +22,16 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MAX_UPDATE_BYTES = 1024 * 1024  # Telegram's updates are a few kB
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-def _telegram(request: Request) -> KhabardarApp | None:
-    app: KhabardarApp | None = request.app.state.telegram
-    return app
-
-
 @router.get("/healthz")
-async def healthz(request: Request) -> JSONResponse:
+async def healthz(services: ServicesDep, telegram: TelegramDep) -> JSONResponse:
     """200 when the database answers and the bot and its scheduler run; 503 otherwise."""
     checks: dict[str, str] = {}
     try:
-        async with _services(request).database.engine.connect() as connection:
+        async with services.database.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:  # a health check reports any failure, it does not raise it
         checks["database"] = f"unreachable: {type(exc).__name__}"
-    telegram = _telegram(request)
     if telegram is not None:
         checks["bot"] = "ok" if telegram.running else "stopped"
         queue = telegram.job_queue
@@ -55,9 +44,8 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", response_class=Response)
-async def metrics(request: Request) -> Response:
+async def metrics(services: ServicesDep) -> Response:
     """The process's counters plus gauges read from the database at scrape time."""
-    services = _services(request)
     snapshot = CollectorRegistry()
     alerts = Gauge("khabardar_alerts", "Alerts by lifecycle state", ["state"], registry=snapshot)
     subscribers = Gauge(
@@ -83,10 +71,11 @@ async def metrics(request: Request) -> Response:
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
-async def telegram_webhook(request: Request) -> Response:
+async def telegram_webhook(
+    request: Request, services: ServicesDep, telegram: TelegramDep
+) -> Response:
     """Hand an update Telegram posted to the bot, if it carries the secret we gave Telegram."""
-    telegram = _telegram(request)
-    secret = _services(request).settings.webhook_secret
+    secret = services.settings.webhook_secret
     if telegram is None or secret is None:
         return Response(status_code=404)
     presented = request.headers.get(SECRET_HEADER, "").encode()

@@ -10,9 +10,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from domain.alerts import Alert
+from domain.alerts import Alert, Severity
 from domain.gazetteer import CoordSource, District
-from domain.preferences import Severity
 from domain.status import DisplacementFigures, DistrictStatus, Overview, Suspension
 
 

@@ -7,14 +7,14 @@ import io
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api.auth import AdminCaller, StaffCaller
+from api.deps import ServicesDep
 from api.schemas import AlertOut, AuditOut, DistrictOut, OverviewOut, StatusOut
 from core.context import Services
-from domain.alerts import Alert, AlertState, Status, parse_identifier
-from domain.preferences import AlertKind
-from storage.alerts import get_alert
+from domain.alerts import Alert, AlertKind, AlertState, Status, parse_identifier
+from storage.alert_queries import get_alert
 from storage.audit import export_audit_rows
 from storage.status_queries import AlertFilter, search_alerts
 from usecases import status
@@ -25,19 +25,13 @@ MAX_CSV_ROWS = 10_000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 def _stale_after(services: Services) -> timedelta:
     return timedelta(hours=services.settings.stale_after_hours)
 
 
 @router.get("/districts", response_model=list[DistrictOut])
-async def list_districts(request: Request, _caller: StaffCaller) -> list[DistrictOut]:
+async def list_districts(services: ServicesDep, _caller: StaffCaller) -> list[DistrictOut]:
     """Every district with its subscriber count and active alerts."""
-    services = _services(request)
     report = await status.districts(
         database=services.database,
         gazetteer=services.gazetteer,
@@ -57,9 +51,8 @@ async def list_districts(request: Request, _caller: StaffCaller) -> list[Distric
 
 
 @router.get("/districts/{slug}/status", response_model=StatusOut)
-async def district_status(request: Request, slug: str, _caller: StaffCaller) -> StatusOut:
+async def district_status(services: ServicesDep, slug: str, _caller: StaffCaller) -> StatusOut:
     """Active alerts, transport suspensions, displacement and freshness of one district."""
-    services = _services(request)
     if services.gazetteer.get(slug) is None:
         raise HTTPException(404, "no such district")
     report = await status.district_status(
@@ -74,9 +67,8 @@ async def district_status(request: Request, slug: str, _caller: StaffCaller) -> 
 
 
 @router.get("/overview", response_model=OverviewOut)
-async def overview(request: Request, _caller: StaffCaller) -> OverviewOut:
+async def overview(services: ServicesDep, _caller: StaffCaller) -> OverviewOut:
     """The province by division and district."""
-    services = _services(request)
     view = await status.overview(
         database=services.database,
         gazetteer=services.gazetteer,
@@ -96,7 +88,7 @@ UntilQ = Annotated[datetime | None, Query(description="Sent before (ISO 8601 wit
 
 
 def _filter(
-    request: Request,
+    services: ServicesDep,
     district: DistrictQ = None,
     kind: KindQ = None,
     state: StateQ = None,
@@ -106,7 +98,7 @@ def _filter(
     until: UntilQ = None,
 ) -> AlertFilter:
     """The alert filters both the JSON list and the CSV export take (a FastAPI dependency)."""
-    if district is not None and _services(request).gazetteer.get(district) is None:
+    if district is not None and services.gazetteer.get(district) is None:
         raise HTTPException(422, "no such district")
     for moment in (since, until):
         if moment is not None and moment.tzinfo is None:
@@ -127,14 +119,14 @@ Filters = Annotated[AlertFilter, Depends(_filter)]
 
 @router.get("/alerts", response_model=list[AlertOut])
 async def list_alerts(
-    request: Request,
+    services: ServicesDep,
     _caller: StaffCaller,
     where: Filters,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[AlertOut]:
     """Alerts, newest sent first, filtered by district, kind, state, status and time."""
-    async with _services(request).database.transaction() as session:
+    async with services.database.transaction() as session:
         found = await search_alerts(session, where=where, limit=limit, offset=offset)
     return [AlertOut.of(a) for a in found]
 
@@ -144,9 +136,9 @@ async def list_alerts(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One alert per row"}},
 )
-async def export_alerts(request: Request, _caller: StaffCaller, where: Filters) -> Response:
+async def export_alerts(services: ServicesDep, _caller: StaffCaller, where: Filters) -> Response:
     """The same alerts as CSV (UTF-8, at most 10,000 rows), for spreadsheets."""
-    async with _services(request).database.transaction() as session:
+    async with services.database.transaction() as session:
         found = await search_alerts(session, where=where, limit=MAX_CSV_ROWS)
     return Response(
         alerts_csv(found),
@@ -156,10 +148,10 @@ async def export_alerts(request: Request, _caller: StaffCaller, where: Filters) 
 
 
 @router.get("/alerts/{identifier}", response_model=AlertOut)
-async def show_alert(request: Request, identifier: str, _caller: StaffCaller) -> AlertOut:
+async def show_alert(services: ServicesDep, identifier: str, _caller: StaffCaller) -> AlertOut:
     """One alert by its reference (KB-2026-0042)."""
     canonical = parse_identifier(identifier)
-    async with _services(request).database.transaction() as session:
+    async with services.database.transaction() as session:
         found = await get_alert(session, identifier=canonical) if canonical else None
     if found is None or found.state is AlertState.DRAFT:
         raise HTTPException(404, "no such alert")
@@ -168,13 +160,13 @@ async def show_alert(request: Request, identifier: str, _caller: StaffCaller) ->
 
 @router.get("/audit", response_model=list[AuditOut], tags=["admin"])
 async def audit_log(
-    request: Request,
+    services: ServicesDep,
     _caller: AdminCaller,
     after_id: Annotated[int, Query(ge=0, description="The last id already read")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AuditOut]:
     """The audit log oldest first, a page at a time (admin tokens only)."""
-    async with _services(request).database.transaction() as session:
+    async with services.database.transaction() as session:
         rows = await export_audit_rows(session, after_id=after_id, limit=limit)
     return [AuditOut(**row) for row in rows]
 

@@ -44,6 +44,3 @@ class Metrics:
         self.queue_depth = Gauge(
             "khabardar_delivery_queue_depth", "Deliveries waiting to be sent", registry=r
         )
-        self.send_rate = Gauge(
-            "khabardar_send_rate_per_second", "Recent delivery send rate", registry=r
-        )

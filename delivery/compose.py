@@ -11,7 +11,7 @@ from core.i18n import Catalogs
 from domain.alerts import Alert
 from domain.delivery.rules import Kind
 from domain.gazetteer import Gazetteer
-from storage import alerts, deliveries
+from storage import alert_queries, deliveries
 from storage.delivery_queue import Claimed
 from views.alerts import render_alert
 from views.delivery import edited_copy
@@ -45,12 +45,16 @@ class AlertBook:
             missing = set(alert_ids)
         for alert_id in missing:
             identifier = await deliveries.identifier_of(session, alert_id=alert_id)
-            found = await alerts.get_alert(session, identifier=identifier) if identifier else None
+            found = (
+                await alert_queries.get_alert(session, identifier=identifier)
+                if identifier
+                else None
+            )
             if found is None:
                 continue
             self._alerts[alert_id] = found
             if found.references is not None:
-                original = await alerts.get_alert(session, identifier=found.references)
+                original = await alert_queries.get_alert(session, identifier=found.references)
                 original_id = await deliveries.alert_id_of(session, identifier=found.references)
                 if original is not None and original_id is not None:
                     self._originals[alert_id] = (original_id, original)

@@ -21,7 +21,7 @@ from core.context import Context, KhabardarApp
 from delivery.compose import AlertBook
 from delivery.sender import Sender
 from domain.delivery.rules import local_minute
-from storage import alerts, deliveries, delivery_queue, delivery_reports, residents
+from storage import alert_queries, alerts, deliveries, delivery_queue, delivery_reports, residents
 from storage.deliveries import Plan
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ class DeliveryEngine:
                 return None
             now = datetime.now(UTC)
             due = await deliveries.list_due_unplanned(session, now=now, limit=1)
-            found = await alerts.get_alert(session, identifier=due[0]) if due else None
+            found = await alert_queries.get_alert(session, identifier=due[0]) if due else None
             if found is None:
                 return None
             plan = await deliveries.plan_deliveries(

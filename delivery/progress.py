@@ -13,7 +13,7 @@ from delivery.engine import LOCK_PROGRESS
 from delivery.limiter import PriorityRateLimiter
 from domain.alerts import Alert
 from domain.delivery.pacing import SlotClock
-from storage import alerts, deliveries, delivery_queue, delivery_reports
+from storage import alert_queries, deliveries, delivery_queue, delivery_reports
 from storage.delivery_reports import FanoutCounts, Watch
 from views.delivery import Progress, render_report
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 async def load_report(services: Services, identifier: str) -> tuple[Alert, FanoutCounts] | None:
     """An alert and its fan-out counts, or None if there is no such alert."""
     async with services.database.transaction() as session:
-        found = await alerts.get_alert(session, identifier=identifier)
+        found = await alert_queries.get_alert(session, identifier=identifier)
         alert_id = await deliveries.alert_id_of(session, identifier=identifier)
         if found is None or alert_id is None:
             return None
@@ -52,7 +52,11 @@ async def progress_tick(context: Context) -> None:
         reports: dict[int, tuple[Alert, FanoutCounts]] = {}
         for alert_id in {w.alert_id for w in watches}:
             identifier = await deliveries.identifier_of(session, alert_id=alert_id)
-            found = await alerts.get_alert(session, identifier=identifier) if identifier else None
+            found = (
+                await alert_queries.get_alert(session, identifier=identifier)
+                if identifier
+                else None
+            )
             if found is not None:
                 counts = await delivery_reports.fanout_counts(session, alert_id=alert_id)
                 reports[alert_id] = (found, counts)

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import time
 
-
-class AlertKind(enum.Enum):
-    """The kinds of alert a resident can choose; each is one bit in the stored mask."""
-
-    SECURITY = "security"
-    TRANSPORT = "transport"
-    DISPLACEMENT = "displacement"
-
-    @property
-    def bit(self) -> int:
-        """The bit of this kind in a resident's kinds mask."""
-        return 1 << list(AlertKind).index(self)
-
+from domain.alerts import AlertKind, Severity
 
 ALL_KINDS_MASK = sum(kind.bit for kind in AlertKind)
 
@@ -26,28 +13,6 @@ ALL_KINDS_MASK = sum(kind.bit for kind in AlertKind)
 def kinds_from_mask(mask: int) -> list[AlertKind]:
     """The kinds whose bits are set in a mask, in catalogue order."""
     return [kind for kind in AlertKind if mask & kind.bit]
-
-
-class Severity(enum.IntEnum):
-    """CAP 1.2 severity, ordered so a minimum can be compared in SQL as an integer."""
-
-    MINOR = 1
-    MODERATE = 2
-    SEVERE = 3
-    EXTREME = 4
-
-    @property
-    def code(self) -> str:
-        """The lowercase code used in callback data and the API."""
-        return self.name.lower()
-
-    @classmethod
-    def from_code(cls, code: str) -> Severity:
-        """Parse a code such as 'severe'; raises ValueError for anything else."""
-        try:
-            return cls[code.upper()]
-        except KeyError:
-            raise ValueError(f"unknown severity {code!r}") from None
 
 
 @dataclass(frozen=True)
@@ -103,7 +68,3 @@ class Preferences:
     kinds_mask: int = ALL_KINDS_MASK
     min_severity: Severity = Severity.MINOR
     quiet: QuietHours | None = None
-
-    def admits(self, kind: AlertKind, severity: Severity) -> bool:
-        """Whether an alert of this kind and severity should reach the resident at all."""
-        return bool(self.kinds_mask & kind.bit) and severity >= self.min_severity

@@ -10,9 +10,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from domain.alerts import Alert, AlertState, MsgType, Status, TransportMode
+from domain.alerts import Alert, AlertKind, AlertState, MsgType, Severity, Status, TransportMode
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind, Severity
 
 # Displacement figures are summed over this window; alerts live 30 days at most, so it also
 # covers every alert that can still be active.

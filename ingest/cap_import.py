@@ -18,7 +18,7 @@ from domain.cap import model as cap
 from domain.cap.convert import to_content
 from domain.cap.parse import CapRefused, FeedLink, read_document
 from domain.gazetteer import Gazetteer
-from storage import alerts
+from storage import alert_drafts
 from storage.cap_imports import find_imported, mark_imported
 from storage.db import Database
 from usecases.alerts import draft_and_submit_in
@@ -179,7 +179,7 @@ async def _cancel(
         if original is None:
             continue
         try:
-            cancel = await alerts.create_cancel(
+            cancel = await alert_drafts.create_cancel(
                 session,
                 original=original,
                 by=SYSTEM_AUTHOR,

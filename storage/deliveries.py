@@ -25,8 +25,6 @@ from sqlalchemy import (
     union,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
@@ -34,8 +32,9 @@ import storage.models  # noqa: F401  (registers the resident tables)
 from domain.alerts import Alert, AlertState
 from domain.delivery.rules import RECEIVED, Kind, State, audience_of, is_urgent, priority_of
 from storage.alert_models import UTCDateTime, alert, alert_district, team_member
-from storage.alerts import mark_delivery_planned
+from storage.alert_queries import mark_delivery_planned
 from storage.delivery_models import delivery
+from storage.upsert import upsert
 
 resident = SQLModel.metadata.tables["resident"]
 subscription = SQLModel.metadata.tables["subscription"]
@@ -62,12 +61,6 @@ class Plan:
     alert_id: int
     sends: int
     edits: int
-
-
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    # Both dialects spell "insert, ignoring rows that already exist" the same way.
-    dialect = session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(delivery)
 
 
 def quiet_now(
@@ -151,9 +144,7 @@ async def plan_deliveries(
             literal(now, UTCDateTime()),
             literal(now, UTCDateTime()),
         ).where(true())  # SQLite needs a WHERE to parse INSERT … SELECT … ON CONFLICT
-        result = await session.execute(
-            _insert(session).from_select(_COLUMNS, rows).on_conflict_do_nothing()
-        )
+        result = await session.execute(upsert(session, delivery, rows, columns=_COLUMNS))
         sends = result.rowcount  # type: ignore[attr-defined]
     edits = 0
     if audience.edit_original and original_id is not None:
@@ -245,9 +236,7 @@ async def _plan_edits(
         delivery.c.kind == Kind.SEND.value,
         delivery.c.state.in_([s.value for s in RECEIVED]),
     )
-    result = await session.execute(
-        _insert(session).from_select(_COLUMNS, rows).on_conflict_do_nothing()
-    )
+    result = await session.execute(upsert(session, delivery, rows, columns=_COLUMNS))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

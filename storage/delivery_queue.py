@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import BigInteger, bindparam, case, delete, func, literal, not_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertState
@@ -20,6 +18,7 @@ from domain.delivery.rules import Kind, State
 from storage.alert_models import UTCDateTime, alert
 from storage.deliveries import quiet_now, resident, subscription
 from storage.delivery_models import delivery
+from storage.upsert import upsert
 
 _VERIFIED = AlertState.VERIFIED.value
 _WAITING = (State.PENDING.value, State.HELD.value)
@@ -273,20 +272,11 @@ async def move_chat(session: AsyncSession, *, old: int, new: int) -> None:
     copy = select(literal(new, BigInteger), *(resident.c[c] for c in columns)).where(
         resident.c.chat_id == old
     )
-    insert_resident = (
-        pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
-    await session.execute(
-        insert_resident(resident).from_select(["chat_id", *columns], copy).on_conflict_do_nothing()
-    )
+    await session.execute(upsert(session, resident, copy, columns=["chat_id", *columns]))
     subs = select(literal(new, BigInteger), subscription.c.district).where(
         subscription.c.chat_id == old
     )
-    await session.execute(
-        insert_resident(subscription)
-        .from_select(["chat_id", "district"], subs)
-        .on_conflict_do_nothing()
-    )
+    await session.execute(upsert(session, subscription, subs, columns=["chat_id", "district"]))
     await session.execute(delete(subscription).where(subscription.c.chat_id == old))
     await session.execute(delete(resident).where(resident.c.chat_id == old))
     taken = select(delivery.c.alert_id).where(delivery.c.chat_id == new).scalar_subquery()

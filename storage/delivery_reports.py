@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.delivery.rules import Kind, State
 from storage.delivery_models import delivery, delivery_watch
+from storage.upsert import upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,17 +89,11 @@ async def add_watchers(
     """Let these chats (chat id, language) follow the fan-out; adding one twice is harmless."""
     if not watchers:
         return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(delivery_watch)
-        .values(
-            [
-                {"alert_id": alert_id, "chat_id": chat, "language": lang, "updated_at": now}
-                for chat, lang in watchers
-            ]
-        )
-        .on_conflict_do_nothing()
-    )
+    rows = [
+        {"alert_id": alert_id, "chat_id": chat, "language": lang, "updated_at": now}
+        for chat, lang in watchers
+    ]
+    await session.execute(upsert(session, delivery_watch, rows))
 
 
 async def list_open_watches(session: AsyncSession) -> list[Watch]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, SmallInteger, String, true
 from sqlmodel import Field, SQLModel
 
-from domain.preferences import ALL_KINDS_MASK, Severity
+from domain.alerts import Severity
+from domain.preferences import ALL_KINDS_MASK
 
 
 class Resident(SQLModel, table=True):

@@ -5,19 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain.preferences import Preferences, QuietHours, Severity
+from domain.alerts import Severity
+from domain.preferences import Preferences, QuietHours
 from storage.models import Resident, Subscription
-
-
-def _insert(session: AsyncSession, table: type[Resident] | type[Subscription]):  # type: ignore[no-untyped-def]
-    # Both dialects spell "insert, ignoring rows that already exist" the same way.
-    dialect = session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+from storage.upsert import upsert
 
 
 async def get_resident(session: AsyncSession, *, chat_id: int) -> Resident | None:
@@ -28,9 +22,7 @@ async def get_resident(session: AsyncSession, *, chat_id: int) -> Resident | Non
 async def ensure_resident(session: AsyncSession, *, chat_id: int, language: str) -> Resident:
     """The resident for a chat, created with this language if new (double taps are harmless)."""
     await session.execute(
-        _insert(session, Resident)
-        .values(chat_id=chat_id, language=language)
-        .on_conflict_do_nothing(index_elements=["chat_id"])
+        upsert(session, Resident, {"chat_id": chat_id, "language": language}, keys=["chat_id"])
     )
     resident = await session.get(Resident, chat_id, populate_existing=True)
     assert resident is not None
@@ -77,9 +69,12 @@ async def subscribe(session: AsyncSession, *, chat_id: int, districts: Iterable[
     added = [d for d in wanted if d not in existing]
     if added:
         await session.execute(
-            _insert(session, Subscription)
-            .values([{"chat_id": chat_id, "district": d} for d in added])
-            .on_conflict_do_nothing(index_elements=["chat_id", "district"])
+            upsert(
+                session,
+                Subscription,
+                [{"chat_id": chat_id, "district": d} for d in added],
+                keys=["chat_id", "district"],
+            )
         )
     return added
 

@@ -7,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.session_models import OperatorSessionRow
+from storage.upsert import upsert
 
 session_table = OperatorSessionRow.__table__  # type: ignore[attr-defined]
 # A flow left alone this long is abandoned: nobody should find a half-written alert days later.
@@ -53,15 +52,8 @@ async def save_flow(
         "data": flow.data,
         "updated_at": now or datetime.now(UTC),
     }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(session_table).values(values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["user_id"],
-            set_={k: statement.excluded[k] for k in ("flow", "step", "data", "updated_at")},
-        )
-    )
+    replaced = ("flow", "step", "data", "updated_at")
+    await session.execute(upsert(session, session_table, values, keys=["user_id"], update=replaced))
 
 
 async def clear_flow(session: AsyncSession, *, user_id: int) -> bool:

@@ -11,9 +11,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import ColumnClause
 
-from domain.alerts import Alert, AlertState, MsgType, Status
-from domain.preferences import AlertKind
-from storage.alert_models import alert, alert_district, load_alerts
+from domain.alerts import Alert, AlertKind, AlertState, MsgType, Status
+from storage.alert_models import alert, alert_district
+from storage.alert_rows import load_alerts
 
 _VERIFIED = AlertState.VERIFIED.value
 # The delivery engine owns its table; these are the column names it may use for an outcome.

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import GRANTABLE_ROLES, Role, TeamMember
 from storage.alert_models import team_member
 from storage.audit import AuditAction, record
+from storage.upsert import upsert
 
 
 async def grant_role(
@@ -32,20 +31,7 @@ async def grant_role(
     values = {"user_id": user_id, "role": role.value, "granted_by": granted_by, "granted_at": now}
     # An upsert, so two admins granting at once leave one row rather than a key violation.
     replaced = ("role", "granted_by", "granted_at")
-    if session.get_bind().dialect.name == "postgresql":
-        pg = pg_insert(team_member).values(values)
-        await session.execute(
-            pg.on_conflict_do_update(
-                index_elements=["user_id"], set_={c: pg.excluded[c] for c in replaced}
-            )
-        )
-    else:
-        lite = sqlite_insert(team_member).values(values)
-        await session.execute(
-            lite.on_conflict_do_update(
-                index_elements=["user_id"], set_={c: lite.excluded[c] for c in replaced}
-            )
-        )
+    await session.execute(upsert(session, team_member, values, keys=["user_id"], update=replaced))
     await record(
         session,
         action=AuditAction.ROLE_GRANTED,

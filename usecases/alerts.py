@@ -18,7 +18,7 @@ from domain.alerts import (
     TransitionRefused,
 )
 from domain.gazetteer import Gazetteer
-from storage import alerts, sessions
+from storage import alert_drafts, alert_queries, alerts, sessions
 from storage.db import Database
 
 
@@ -48,7 +48,9 @@ async def draft_and_submit_in(
 ) -> Alert:
     """Store a new alert and send it for verification, in the caller's transaction (CAP import
     adds its own bookkeeping beside it). Raises InvalidAlert."""
-    draft = await alerts.create_draft(session, content=content, by=by, gazetteer=gazetteer, now=now)
+    draft = await alert_drafts.create_draft(
+        session, content=content, by=by, gazetteer=gazetteer, now=now
+    )
     result = await alerts.submit_alert(
         session, identifier=draft.identifier, by=by, gazetteer=gazetteer, now=now
     )
@@ -76,7 +78,7 @@ async def live_alert(*, database: Database, identifier: str | None) -> Alert | N
     if identifier is None:
         return None
     async with database.read() as session:
-        found = await alerts.get_alert(session, identifier=identifier)
+        found = await alert_queries.get_alert(session, identifier=identifier)
     return found if found is not None and found.state is AlertState.VERIFIED else None
 
 
@@ -92,7 +94,7 @@ async def update(
     """An update of a live alert, submitted for verification at once."""
     try:
         async with database.transaction() as session:
-            draft = await alerts.create_update(
+            draft = await alert_drafts.create_update(
                 session, original=original, by=by, changes=changes, gazetteer=gazetteer, now=now
             )
             result = await alerts.submit_alert(
@@ -111,7 +113,7 @@ async def cancel(
     """A cancel of a live alert, pending at once (an already waiting cancel is returned)."""
     try:
         async with database.transaction() as session:
-            pending = await alerts.create_cancel(
+            pending = await alert_drafts.create_cancel(
                 session, original=original, by=by, reason=reason, now=now
             )
     except InvalidAlert as invalid:
@@ -146,7 +148,7 @@ async def reject(
 async def ask_for_reason(*, database: Database, identifier: str, by: int) -> bool:
     """Remember that the operator is typing a rejection reason; False if there is no such alert."""
     async with database.transaction() as session:
-        if await alerts.get_alert(session, identifier=identifier) is None:
+        if await alert_queries.get_alert(session, identifier=identifier) is None:
             return False
         await sessions.save_flow(
             session, user_id=by, flow=sessions.Flow(REJECT, "reason", {"identifier": identifier})
@@ -157,7 +159,7 @@ async def ask_for_reason(*, database: Database, identifier: str, by: int) -> boo
 async def pending(*, database: Database, limit: int = 10) -> list[Alert]:
     """The verification queue, cancels first."""
     async with database.read() as session:
-        return await alerts.list_pending(session, limit=limit)
+        return await alert_queries.list_pending(session, limit=limit)
 
 
 REJECT = "reject"  # the flow of an operator typing the reason of a rejection

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain import status as summaries
-from domain.alerts import Alert
+from domain.alerts import Alert, Severity
 from domain.gazetteer import Gazetteer
-from domain.preferences import Severity
 from storage.db import Database
 from storage.residents import count_subscribers_by_district
 from storage.status_queries import list_published_since

@@ -9,10 +9,18 @@ from babel.dates import format_datetime
 from markupsafe import escape
 
 from core.i18n import N_, Translator
-from domain.alerts import Alert, AlertContent, AlertState, MsgType, Status, is_exercise
+from domain.alerts import (
+    Alert,
+    AlertContent,
+    AlertKind,
+    AlertState,
+    MsgType,
+    Severity,
+    Status,
+    is_exercise,
+)
 from domain.alerts.model import Certainty, TransportMode, Urgency
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind, Severity
 from views.keyboards import LANGUAGE_NAMES
 
 SEVERITY_MARKS = {

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.i18n import N_, Catalogs, Translator
+from domain.alerts import AlertKind, Severity
 from domain.gazetteer import District, Gazetteer
-from domain.preferences import AlertKind, Preferences, QuietHours, Severity
+from domain.preferences import Preferences, QuietHours
 
 CB_LANGUAGE = "lang"  # lang:<s|l>:<code>, s = during /start, l = from /language
 CB_DIVISIONS = "divs"  # back to the list of divisions

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from domain.alerts import Severity
 from domain.gazetteer import Gazetteer, RouteKind
-from domain.preferences import Severity
 
 WIDTH = 1080  # Telegram shows photos at most about this wide; a phone scales it down evenly
 MARGIN = 60

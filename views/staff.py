@@ -12,9 +12,8 @@ from markupsafe import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.i18n import Translator
-from domain.alerts import Alert, AlertState, MsgType
+from domain.alerts import Alert, AlertKind, AlertState, MsgType, Severity
 from domain.gazetteer import Candidate, District, Gazetteer
-from domain.preferences import AlertKind, Severity
 from domain.status import (
     WINDOW,
     DisplacementFigures,

@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from domain.alerts.lifecycle import Changes
 from domain.alerts.model import (
     AlertContent,
+    AlertKind,
     AlertText,
     Certainty,
     Displacement,
+    Severity,
     Status,
     Transport,
     TransportMode,
@@ -27,7 +29,6 @@ from domain.alerts.model import (
     default_expiry,
 )
 from domain.gazetteer import Gazetteer, ResolutionKind, normalize_digits
-from domain.preferences import AlertKind, Severity
 
 # Field names in the order the wizard asks and the preview lists them.
 FIELDS = (

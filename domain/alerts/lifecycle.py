@@ -17,11 +17,11 @@ from domain.alerts.model import (
     Certainty,
     Displacement,
     MsgType,
+    Severity,
     Transport,
     Urgency,
 )
 from domain.alerts.validation import Problem, ProblemCode, validate_reason
-from domain.preferences import Severity
 
 # The only moves an alert can make; anything else is refused.
 TRANSITIONS: Mapping[AlertState, frozenset[AlertState]] = MappingProxyType(

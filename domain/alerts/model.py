@@ -9,7 +9,41 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
-from domain.preferences import AlertKind, Severity
+
+class AlertKind(enum.Enum):
+    """The kinds of alert a resident can choose; each is one bit in the stored mask."""
+
+    SECURITY = "security"
+    TRANSPORT = "transport"
+    DISPLACEMENT = "displacement"
+
+    @property
+    def bit(self) -> int:
+        """The bit of this kind in a resident's kinds mask."""
+        return 1 << list(AlertKind).index(self)
+
+
+class Severity(enum.IntEnum):
+    """CAP 1.2 severity, ordered so a minimum can be compared in SQL as an integer."""
+
+    MINOR = 1
+    MODERATE = 2
+    SEVERE = 3
+    EXTREME = 4
+
+    @property
+    def code(self) -> str:
+        """The lowercase code used in callback data and the API."""
+        return self.name.lower()
+
+    @classmethod
+    def from_code(cls, code: str) -> Severity:
+        """Parse a code such as 'severe'; raises ValueError for anything else."""
+        try:
+            return cls[code.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {code!r}") from None
+
 
 IDENTIFIER_PREFIX = "KB"
 # Forgiving about case, separators and zero padding: "kb 2026 42" is KB-2026-0042.

@@ -9,13 +9,13 @@ from datetime import datetime
 from domain.alerts.model import (
     MAX_LIFETIME,
     AlertContent,
+    AlertKind,
     AlertText,
     Displacement,
     Transport,
     TransportMode,
 )
 from domain.gazetteer import Gazetteer, RouteKind
-from domain.preferences import AlertKind
 
 MAX_HEADLINE_CHARS = 140  # CAP asks for a headline short enough for a text message
 MAX_DESCRIPTION_CHARS = 2000

@@ -14,9 +14,11 @@ from domain.alerts import (
     MAX_PLACE_CHARS,
     MAX_SOURCE_CHARS,
     AlertContent,
+    AlertKind,
     AlertText,
     Certainty,
     Displacement,
+    Severity,
     Status,
     Transport,
     TransportMode,
@@ -26,7 +28,6 @@ from domain.alerts import (
 )
 from domain.cap import model as cap
 from domain.gazetteer import District, Gazetteer, ResolutionKind, RouteKind
-from domain.preferences import AlertKind, Severity
 
 _STATUSES = {"actual": Status.ACTUAL, "exercise": Status.EXERCISE, "test": Status.TEST}
 _CATEGORIES = {"security": AlertKind.SECURITY, "transport": AlertKind.TRANSPORT}

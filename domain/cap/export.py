@@ -10,10 +10,9 @@ from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
-from domain.alerts import Alert, MsgType
+from domain.alerts import Alert, AlertKind, MsgType
 from domain.cap import model as cap
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind
 
 # The event name in a language (the caller supplies translations; English by default).
 EventName = Callable[[AlertKind, str], str]

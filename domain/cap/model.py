@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from domain.alerts import Certainty, MsgType, Status, Urgency
-from domain.preferences import AlertKind, Severity
+from domain.alerts import AlertKind, Certainty, MsgType, Severity, Status, Urgency
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_NAMESPACES = (CAP_NS, "urn:oasis:names:tc:emergency:cap:1.1")

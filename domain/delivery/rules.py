@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.alerts import Alert, MsgType, Urgency
-from domain.preferences import Severity
+from domain.alerts import Alert, MsgType, Severity, Urgency
 
 # A send that keeps failing is given up after this many claims: with the backoff below that
 # is about eight minutes of trying, long enough to ride out a Telegram or network hiccup,

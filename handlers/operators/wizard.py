@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.i18n import N_, Translator
-from domain.alerts import Certainty, TransportMode, Urgency
-from domain.preferences import AlertKind, Severity
+from domain.alerts import AlertKind, Certainty, Severity, TransportMode, Urgency
 from views.alerts import CERTAINTY_NAMES, KIND_NAMES, MODE_NAMES, SEVERITY_NAMES, URGENCY_NAMES
 
 CB_WIZARD = "nw"  # nw:set:<field>:<value> | nw:go | nw:x | nw:list

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from core.context import Context
+from domain.alerts import AlertKind, Severity
 from domain.gazetteer import normalize_digits
-from domain.preferences import AlertKind, Preferences, QuietHours, Severity
+from domain.preferences import Preferences, QuietHours
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
 from storage import residents
 from views import keyboards

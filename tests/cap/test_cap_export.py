@@ -12,7 +12,7 @@ from capvalidator import check_schema
 from domain.alerts import Changes, Status
 from domain.cap.export import cap_time
 from domain.cap.model import ATOM_NS, CAP_NS
-from storage import alerts
+from storage import alert_drafts, alerts
 from storage.db import Database
 from tests.staff.publishing import VERIFIER, G, content, displacement, draft, publish, transport
 
@@ -53,7 +53,7 @@ async def test_two_languages_update_and_cancel_validate(
     original = await publish(database, content())
     now = datetime.now(UTC)
     async with database.transaction() as session:
-        update = await alerts.create_update(
+        update = await alert_drafts.create_update(
             session,
             original=original.identifier,
             by=VERIFIER,
@@ -63,7 +63,7 @@ async def test_two_languages_update_and_cancel_validate(
         )
         await alerts.submit_alert(session, identifier=update.identifier, by=VERIFIER, gazetteer=G)
         await alerts.verify_alert(session, identifier=update.identifier, by=1)
-        cancel = await alerts.create_cancel(
+        cancel = await alert_drafts.create_cancel(
             session, original=update.identifier, by=VERIFIER, reason="All clear"
         )
         await alerts.verify_alert(session, identifier=cancel.identifier, by=1)

@@ -13,10 +13,9 @@ from capvalidator import check_schema
 
 from bot import cap_cli
 from core.settings import Settings
-from domain.alerts import AlertState, MsgType
+from domain.alerts import AlertKind, AlertState, MsgType, Severity
 from domain.cap.model import MAX_DOCUMENT_BYTES, Skip
 from domain.cap.parse import CapRefused, read_document
-from domain.preferences import AlertKind, Severity
 from ingest.cap_import import (
     SYSTEM_AUTHOR,
     ImportPolicy,
@@ -24,7 +23,7 @@ from ingest.cap_import import (
     import_source,
     poll_feeds,
 )
-from storage import alerts
+from storage import alert_queries, alerts
 from storage.db import Database
 from storage.status_queries import AlertFilter, search_alerts
 from tests.staff.publishing import VERIFIER, G, publish
@@ -105,7 +104,7 @@ async def test_authority_cancel_becomes_a_pending_cancel(database: Database) -> 
     results = await import_document(cancel, database=database, gazetteer=G)
     assert results[0].alert is not None
     async with database.transaction() as session:
-        pending = await alerts.get_alert(session, identifier=results[0].alert)
+        pending = await alert_queries.get_alert(session, identifier=results[0].alert)
     assert pending is not None and pending.msg_type is MsgType.CANCEL
     assert pending.state is AlertState.PENDING and pending.references == original.identifier
 

@@ -10,10 +10,10 @@ from sqlalchemy import insert
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
-from domain.alerts import Alert, AlertContent, AlertText, Certainty, Urgency
+from domain.alerts import Alert, AlertContent, AlertKind, AlertText, Certainty, Severity, Urgency
 from domain.gazetteer import Gazetteer
-from domain.preferences import ALL_KINDS_MASK, AlertKind, Severity
-from storage import alerts
+from domain.preferences import ALL_KINDS_MASK
+from storage import alert_drafts, alerts
 from storage.db import Database
 
 G = Gazetteer.default()
@@ -44,7 +44,7 @@ async def publish(db: Database, *, now: datetime | None = None, **overrides: obj
     """Draft, submit and verify an alert (two operators), as the operator handlers will."""
     now = now or datetime.now(UTC)
     async with db.transaction() as session:
-        draft = await alerts.create_draft(
+        draft = await alert_drafts.create_draft(
             session, content=content(now, **overrides), by=AUTHOR, gazetteer=G, now=now
         )
         await alerts.submit_alert(
@@ -71,11 +71,11 @@ async def correct(
     now = now or datetime.now(UTC)
     async with db.transaction() as session:
         if cancel:
-            draft = await alerts.create_cancel(
+            draft = await alert_drafts.create_cancel(
                 session, original=original.identifier, by=AUTHOR, reason="False report", now=now
             )
         else:
-            draft = await alerts.create_update(
+            draft = await alert_drafts.create_update(
                 session,
                 original=original.identifier,
                 by=AUTHOR,

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from core.context import KhabardarApp
 from delivery.wiring import engine_of, wake_dispatch
-from domain.alerts import Urgency
+from domain.alerts import AlertKind, Severity, Urgency
 from domain.delivery.rules import local_minute
-from domain.preferences import AlertKind, Preferences, Severity
+from domain.preferences import Preferences
 from domain.roles import Role
 from faketg import FakeTelegram
 from faketg.user import FakeUser

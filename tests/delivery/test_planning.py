@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from domain.alerts import Alert, Status, Urgency
+from domain.alerts import Alert, AlertKind, Severity, Status, Urgency
 from domain.delivery.rules import Kind, State
-from domain.preferences import AlertKind, Severity
 from domain.roles import Role
 from storage import deliveries, delivery_queue, team
 from storage.db import Database

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.alerts import Alert, MsgType, Status, Urgency
+from domain.alerts import Alert, MsgType, Severity, Status, Urgency
 from domain.delivery.pacing import ChatSpacing, SlotClock
 from domain.delivery.rules import (
     BACKOFF_CAP,
@@ -24,7 +24,6 @@ from domain.delivery.rules import (
     local_minute,
     priority_of,
 )
-from domain.preferences import Severity
 from tests.delivery.helpers import content
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

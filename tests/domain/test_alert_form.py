@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.alerts import Status, TransportMode, Urgency
+from domain.alerts import AlertKind, Severity, Status, TransportMode, Urgency
 from domain.alerts.form import (
     FormIssue,
     build_content,
@@ -13,7 +13,6 @@ from domain.alerts.form import (
     read_form,
 )
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind, Severity
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 TZ = ZoneInfo("Asia/Karachi")

@@ -13,10 +13,12 @@ from domain.alerts import (
     TEMPLATE_BUDGET_CHARS,
     Alert,
     AlertContent,
+    AlertKind,
     AlertText,
     Certainty,
     Displacement,
     ProblemCode,
+    Severity,
     Status,
     Transport,
     TransportMode,
@@ -32,7 +34,6 @@ from domain.alerts import (
     validate_reason,
 )
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind, Severity
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 GAZETTEER = Gazetteer.default()

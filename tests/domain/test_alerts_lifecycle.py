@@ -12,6 +12,7 @@ from domain.alerts import (
     Alert,
     AlertContent,
     AlertImmutable,
+    AlertKind,
     AlertState,
     AlertText,
     Certainty,
@@ -20,6 +21,7 @@ from domain.alerts import (
     MsgType,
     Outcome,
     ProblemCode,
+    Severity,
     Status,
     TransitionRefused,
     Urgency,
@@ -34,7 +36,6 @@ from domain.alerts import (
     submit,
     verify,
 )
-from domain.preferences import AlertKind, Severity
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 AUTHOR, OPERATOR, OTHER = 1, 2, 3

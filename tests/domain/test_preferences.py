@@ -4,14 +4,8 @@ from datetime import time
 
 import pytest
 
-from domain.preferences import (
-    ALL_KINDS_MASK,
-    AlertKind,
-    Preferences,
-    QuietHours,
-    Severity,
-    kinds_from_mask,
-)
+from domain.alerts import AlertKind, Severity
+from domain.preferences import ALL_KINDS_MASK, QuietHours, kinds_from_mask
 
 
 def test_every_kind_has_its_own_bit() -> None:
@@ -49,10 +43,3 @@ def test_quiet_hours_wrap_midnight() -> None:
     assert not night.contains(time(6, 0))
     assert not night.contains(time(12, 0))
     assert night.label() == "22:00–06:00"
-
-
-def test_preferences_admit_by_kind_and_severity() -> None:
-    prefs = Preferences(kinds_mask=AlertKind.SECURITY.bit, min_severity=Severity.SEVERE)
-    assert prefs.admits(AlertKind.SECURITY, Severity.EXTREME)
-    assert not prefs.admits(AlertKind.SECURITY, Severity.MODERATE)
-    assert not prefs.admits(AlertKind.TRANSPORT, Severity.EXTREME)

@@ -7,7 +7,7 @@ import pytest
 from domain.roles import Role
 from faketg import FakeTelegram
 from faketg.user import FakeUser
-from storage import alerts, audit, team
+from storage import alert_queries, audit, team
 from storage.db import Database
 from tests.conftest import ADMIN_ID
 
@@ -73,7 +73,7 @@ async def test_draft_verify_by_another_operator(
     assert "being sent" in told.plain
 
     async with database.transaction() as session:
-        stored = await alerts.get_alert(session, identifier=reference)
+        stored = await alert_queries.get_alert(session, identifier=reference)
         entries = await audit.list_audit(session, alert=reference)
     assert stored is not None and stored.state.value == "verified" and stored.verified_by == BIBI
     assert [e.action.value for e in reversed(entries)] == ["drafted", "submitted", "approved"]
@@ -193,7 +193,7 @@ async def test_update_and_cancel_reference_the_original(
     await bibi.press("✅ Approve", on=request)
     await bibi.expect("You verified")
     async with database.transaction() as session:
-        old = await alerts.get_alert(session, identifier=original)
+        old = await alert_queries.get_alert(session, identifier=original)
     assert old is not None and old.state.value == "superseded"
 
     newest = update.plain.split()[2]  # "📨 Update KB-… of KB-… is waiting…"
@@ -205,7 +205,7 @@ async def test_update_and_cancel_reference_the_original(
     await bibi.press("✅ Approve cancel", on=one_tap)
     await bibi.expect("You verified")
     async with database.transaction() as session:
-        cancelled = await alerts.get_alert(session, identifier=newest)
+        cancelled = await alert_queries.get_alert(session, identifier=newest)
     assert cancelled is not None and cancelled.state.value == "cancelled"
 
 

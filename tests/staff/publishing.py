@@ -7,16 +7,17 @@ from datetime import UTC, datetime, timedelta
 from domain.alerts import (
     Alert,
     AlertContent,
+    AlertKind,
     AlertText,
     Certainty,
     Displacement,
+    Severity,
     Transport,
     TransportMode,
     Urgency,
 )
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind, Severity
-from storage import alerts
+from storage import alert_drafts, alerts
 from storage.db import Database
 
 G = Gazetteer.default()
@@ -73,7 +74,7 @@ def displacement(now: datetime | None = None, **overrides: object) -> AlertConte
 async def draft(db: Database, alert: AlertContent, *, now: datetime | None = None) -> Alert:
     """An operator's draft."""
     async with db.transaction() as session:
-        return await alerts.create_draft(
+        return await alert_drafts.create_draft(
             session, content=alert, by=AUTHOR, gazetteer=G, now=now or datetime.now(UTC)
         )
 

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from domain.preferences import Severity
+from domain.alerts import Severity
 from tests.staff.publishing import G
 from views.map import COLOURS, WIDTH, render_map
 

@@ -14,7 +14,7 @@ from core.context import KhabardarApp
 from domain.alerts import AlertText
 from domain.roles import Role
 from faketg.user import FakeUser
-from storage import alerts, residents, team
+from storage import alert_drafts, alerts, residents, team
 from storage.db import Database
 from tests.conftest import ADMIN_ID
 from tests.staff.publishing import VERIFIER, content, displacement, publish, transport
@@ -139,7 +139,7 @@ async def test_history_lists_what_happened(
     before = now - timedelta(days=3)
     first = await publish(database, content(before, expires=now + timedelta(days=1)), now=before)
     async with database.transaction() as session:
-        cancel = await alerts.create_cancel(
+        cancel = await alert_drafts.create_cancel(
             session, original=first.identifier, by=VERIFIER, reason="False report", now=now
         )
         await alerts.verify_alert(session, identifier=cancel.identifier, by=ADMIN_ID, now=now)

@@ -6,8 +6,16 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from domain import status
-from domain.alerts import Alert, AlertContent, AlertState, Displacement, MsgType, Status
-from domain.preferences import AlertKind, Severity
+from domain.alerts import (
+    Alert,
+    AlertContent,
+    AlertKind,
+    AlertState,
+    Displacement,
+    MsgType,
+    Severity,
+    Status,
+)
 from tests.staff.publishing import G, content, displacement, transport
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ import storage.alert_models  # noqa: F401  (registers the tables, so the fixture
 from domain.alerts import (
     Alert,
     AlertContent,
-    AlertImmutable,
+    AlertKind,
     AlertState,
     AlertText,
     Certainty,
@@ -21,6 +21,7 @@ from domain.alerts import (
     MsgType,
     Outcome,
     ProblemCode,
+    Severity,
     Status,
     TransitionRefused,
     Transport,
@@ -28,8 +29,9 @@ from domain.alerts import (
     Urgency,
 )
 from domain.gazetteer import Gazetteer
-from domain.preferences import AlertKind, Severity
-from storage import alerts
+from storage import alert_drafts, alert_queries, alerts, deliveries
+from storage.alert_models import alert
+from storage.alert_rows import load_alerts
 from storage.audit import AuditAction, list_audit
 from storage.db import Database
 
@@ -59,7 +61,7 @@ def content(**overrides: object) -> AlertContent:
 
 async def drafted(db: Database, **overrides: object) -> Alert:
     async with db.transaction() as session:
-        return await alerts.create_draft(
+        return await alert_drafts.create_draft(
             session, content=content(**overrides), by=AUTHOR, gazetteer=G, now=NOW
         )
 
@@ -88,7 +90,7 @@ async def verify(db: Database, identifier: str, by: int) -> alerts.TransitionRes
 
 async def get(db: Database, identifier: str) -> Alert:
     async with db.transaction() as session:
-        found = await alerts.get_alert(session, identifier=identifier)
+        found = await alert_queries.get_alert(session, identifier=identifier)
     assert found is not None
     return found
 
@@ -106,7 +108,7 @@ async def test_identifiers_count_up_per_year(database: Database) -> None:
     first, second = await drafted(database), await drafted(database)
     assert (first.identifier, second.identifier) == ("KB-2026-0001", "KB-2026-0002")
     async with database.transaction() as session:
-        next_year = await alerts.allocate_identifier(
+        next_year = await alert_drafts.allocate_identifier(
             session, now=datetime(2027, 1, 1, 0, 0, tzinfo=UTC)
         )
     assert next_year == "KB-2027-0001"
@@ -158,41 +160,7 @@ async def test_an_invalid_draft_is_refused_with_codes(database: Database) -> Non
         ProblemCode.UNKNOWN_DISTRICT,
     ]
     async with database.transaction() as session:
-        assert await alerts.list_drafts(session, author=AUTHOR) == []
-
-
-async def test_only_the_author_edits_a_draft(database: Database) -> None:
-    draft = await drafted(database)
-    changed = content(districts=("kalat",), texts=(AlertText("en", "Corrected headline"),))
-    async with database.transaction() as session:
-        edited = await alerts.edit_draft(
-            session, identifier=draft.identifier, by=AUTHOR, content=changed, gazetteer=G, now=NOW
-        )
-        with pytest.raises(TransitionRefused) as error:
-            await alerts.edit_draft(
-                session, identifier=draft.identifier, by=OTHER, content=changed, gazetteer=G
-            )
-    assert error.value.outcome is Outcome.NOT_AUTHOR
-    assert await get(database, draft.identifier) == edited
-    assert edited.content.districts == ("kalat",)
-    assert await actions(database, draft.identifier) == [AuditAction.DRAFTED, AuditAction.EDITED]
-
-
-async def test_submitted_and_verified_alerts_are_immutable(database: Database) -> None:
-    sent = await submitted(database)
-    for _ in range(2):
-        async with database.transaction() as session:
-            with pytest.raises(AlertImmutable):
-                await alerts.edit_draft(
-                    session,
-                    identifier=sent.identifier,
-                    by=AUTHOR,
-                    content=content(severity=Severity.EXTREME),
-                    gazetteer=G,
-                    now=NOW,
-                )
-        await verify(database, sent.identifier, OPERATOR)
-    assert (await get(database, sent.identifier)).content.severity is Severity.SEVERE
+        assert await load_alerts(session, alert.c.author_id == AUTHOR) == []
 
 
 async def test_submit_checks_the_draft_again(database: Database) -> None:
@@ -326,7 +294,7 @@ async def test_reject_needs_a_reason_which_is_stored(database: Database) -> None
 
 async def update_of(db: Database, original: str, *, by: int = OTHER, **changes: object) -> Alert:
     async with db.transaction() as session:
-        return await alerts.create_update(
+        return await alert_drafts.create_update(
             session,
             original=original,
             by=by,
@@ -338,7 +306,7 @@ async def update_of(db: Database, original: str, *, by: int = OTHER, **changes: 
 
 async def cancel_of(db: Database, original: str, *, by: int = OTHER) -> Alert:
     async with db.transaction() as session:
-        return await alerts.create_cancel(
+        return await alert_drafts.create_cancel(
             session, original=original, by=by, reason="Road reopened", now=NOW
         )
 
@@ -386,7 +354,7 @@ async def test_a_cancel_is_pending_at_once_and_cancels_once_verified(database: D
     # A double tap does not make a second cancel.
     assert await cancel_of(database, original.identifier, by=OPERATOR) == cancel
     async with database.transaction() as session:
-        queue = await alerts.list_pending(session)
+        queue = await alert_queries.list_pending(session)
     assert [a.identifier for a in queue] == [cancel.identifier]
     assert await actions(database, cancel.identifier) == [
         AuditAction.DRAFTED,
@@ -472,39 +440,6 @@ async def test_expiry_is_set_based_and_idempotent(database: Database) -> None:
     assert entries[0].actor_id is None
 
 
-async def test_list_active(database: Database) -> None:
-    security = await published(database)
-    transport = await published(
-        database,
-        kind=AlertKind.TRANSPORT,
-        transport=Transport(TransportMode.RAIL),
-        districts=("sibi",),
-    )
-    drill = await published(database, status=Status.EXERCISE)
-    short = await published(database, expires=NOW + timedelta(minutes=30))
-    cancelled = await published(database)
-    cancel = await cancel_of(database, cancelled.identifier)
-    await verify(database, cancel.identifier, OPERATOR)
-    await submitted(database)
-
-    async def active(**filters: object) -> list[str]:
-        async with database.transaction() as session:
-            found = await alerts.list_active(
-                session,
-                now=NOW + timedelta(hours=1),
-                **filters,  # type: ignore[arg-type]
-            )
-        return sorted(a.identifier for a in found)
-
-    assert await active() == sorted([security.identifier, transport.identifier])
-    assert await active(district="sibi") == [transport.identifier]
-    assert await active(kind=AlertKind.SECURITY) == [security.identifier]
-    assert await active(district="mastung", include_team_only=True) == sorted(
-        [security.identifier, drill.identifier]
-    )
-    assert short.identifier not in await active(include_team_only=True)
-
-
 async def test_hand_off_to_delivery(database: Database) -> None:
     sent = await submitted(database)
     live = await published(database)
@@ -512,15 +447,19 @@ async def test_hand_off_to_delivery(database: Database) -> None:
     gone = await published(database, expires=NOW + timedelta(minutes=1))
     tick = NOW + timedelta(minutes=5)
     async with database.transaction() as session:
-        inbox = await alerts.list_verified_undelivered(session, now=tick)
-    assert [a.identifier for a in inbox] == [live.identifier, drill.identifier]
-    assert sent.identifier not in {a.identifier for a in inbox}
-    assert gone.identifier not in {a.identifier for a in inbox}
+        inbox = await deliveries.list_due_unplanned(session, now=tick)
+    assert inbox == [live.identifier, drill.identifier]
+    assert sent.identifier not in inbox
+    assert gone.identifier not in inbox
     async with database.transaction() as session:
-        assert await alerts.mark_delivery_planned(session, identifier=live.identifier, now=tick)
-        assert not await alerts.mark_delivery_planned(session, identifier=live.identifier, now=tick)
-        inbox = await alerts.list_verified_undelivered(session, now=tick)
-    assert [a.identifier for a in inbox] == [drill.identifier]
+        assert await alert_queries.mark_delivery_planned(
+            session, identifier=live.identifier, now=tick
+        )
+        assert not await alert_queries.mark_delivery_planned(
+            session, identifier=live.identifier, now=tick
+        )
+        inbox = await deliveries.list_due_unplanned(session, now=tick)
+    assert inbox == [drill.identifier]
     assert (await get(database, live.identifier)).delivery_planned_at == tick
 
 
@@ -529,4 +468,4 @@ async def test_rows_are_cleared_between_tests(database: Database) -> None:
     original = await published(database)
     await cancel_of(database, original.identifier)
     async with database.transaction() as session:
-        assert len(await alerts.list_pending(session)) == 1
+        assert len(await alert_queries.list_pending(session)) == 1

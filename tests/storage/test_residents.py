@@ -4,7 +4,8 @@ import asyncio
 
 from sqlalchemy import text
 
-from domain.preferences import AlertKind, Preferences, QuietHours, Severity
+from domain.alerts import AlertKind, Severity
+from domain.preferences import Preferences, QuietHours
 from storage import residents
 from storage.db import Database
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import storage.alert_models  # noqa: F401  (registers the tables, so the fixture clears them)
-from domain.alerts import AlertState, Changes, Outcome, ProblemCode
-from domain.preferences import Severity
+from domain.alerts import AlertState, Changes, Outcome, ProblemCode, Severity
 from storage import sessions
 from storage.db import Database
 from storage.sessions import Flow

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import storage.alert_models  # noqa: F401  (registers the tables, so the fixture clears them)
-from domain.preferences import Severity
+from domain.alerts import Severity
 from storage.db import Database
 from tests.storage.test_alerts import AUTHOR, NOW, OPERATOR, G, content
 from usecases import alerts, status
