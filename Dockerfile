@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HTTP_PORT=8080
 
 WORKDIR /app
-# .dockerignore keeps tests, data and any virtualenv out of the image. requirements.lock is a
+# .dockerignore keeps tests, the fakes, data and any virtualenv out of the image. requirements.lock is a
 # constraints file: it pins versions of the runtime dependencies without installing dev tools.
 COPY . .
 RUN pip install -c requirements.lock . \

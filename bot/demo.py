@@ -6,15 +6,19 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.app import build_application
 from bot.runtime import running
 from core.settings import Settings
-from faketg import DEFAULT_TOKEN, FakeEvent, FakeTelegram, SentMessage
-from faketg.user import FakeUser
+
+if TYPE_CHECKING:
+    # The fake is a dev-and-demo package (fakes/telegram), absent from the production image.
+    from faketg import FakeEvent, SentMessage
+    from faketg.user import FakeUser
 
 DEMO_DATABASE = Path("data/demo.db")
+FAKE_MISSING = "The demo needs the fake Telegram: pip install -e ./fakes/telegram"
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,14 @@ class Transcript:
 
 async def run_demo(out: TextIO = sys.stdout, database: Path = DEMO_DATABASE) -> int:
     """Play the seed story against the real Application and a fresh SQLite file."""
+    try:
+        from faketg import DEFAULT_TOKEN, FakeTelegram
+        from faketg.user import FakeUser
+    except ModuleNotFoundError as exc:
+        if exc.name != "faketg":
+            raise
+        print(FAKE_MISSING, file=sys.stderr)
+        return 2
     for leftover in database.parent.glob(database.name + "*"):
         leftover.unlink()
     people = PEOPLE

@@ -1,9 +1,12 @@
 """The README's first command: the demo plays its whole story and exits 0."""
 
 import io
+import sys
 from pathlib import Path
 
-from bot.demo import run_demo
+import pytest
+
+from bot.demo import FAKE_MISSING, run_demo
 
 
 async def test_demo_plays_the_seed_story(tmp_path: Path) -> None:
@@ -18,3 +21,14 @@ async def test_demo_plays_the_seed_story(tmp_path: Path) -> None:
     assert "حوالہ KB-2026-0001 · ✅ دو آپریٹرز کا تصدیق شدہ" in transcript
     assert "bot replies to Bilal, Pasni:\n    │ 🟠 SEVERE" not in transcript
     assert transcript.rstrip().endswith("everything above went through HTTP.")
+
+
+async def test_demo_without_the_fake_says_so_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # None in sys.modules makes `import faketg` fail as it does where the fake is not installed.
+    monkeypatch.setitem(sys.modules, "faketg", None)
+    out = io.StringIO()
+    assert await run_demo(out, tmp_path / "demo.db") == 2
+    assert capsys.readouterr().err == FAKE_MISSING + "\n"
+    assert out.getvalue() == ""

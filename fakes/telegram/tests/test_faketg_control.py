@@ -16,7 +16,7 @@ from telegram.error import Forbidden
 from faketg import FakeTelegram
 
 CHAT = 9001
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def test_control_api_round_trip(bot: Bot, fake: FakeTelegram) -> None:

@@ -15,21 +15,60 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from faketg.models import Mark
-
-if TYPE_CHECKING:
-    from faketg.fake import FakeTelegram
+from faketg.faults import Faults, Stats
+from faketg.models import CallbackAnswer, Mark, SentMessage
+from faketg.state import FakeState
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def control_routes(fake: FakeTelegram) -> list[BaseRoute]:
+class Controlled(Protocol):
+    """What the control API drives; FakeTelegram is one (a protocol, so fake.py imports us only)."""
+
+    state: FakeState
+    faults: Faults
+    stats: Stats
+
+    @property
+    def callback_answers(self) -> dict[str, CallbackAnswer]: ...
+
+    def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = ...,
+        language_code: str | None = ...,
+        first_name: str = ...,
+    ) -> int: ...
+
+    def press_button(
+        self, chat_id: int, message_id: int, callback_data: str, *, user_id: int | None = ...
+    ) -> str: ...
+
+    def send_update(self, update: dict[str, Any]) -> int: ...
+
+    def messages(self, chat_id: int) -> list[SentMessage]: ...
+
+    async def wait_for_message(
+        self,
+        chat_id: int,
+        predicate: str | None,
+        *,
+        after: Mark,
+        timeout: float,  # noqa: ASYNC109 - mirrors FakeTelegram.wait_for_message
+    ) -> SentMessage: ...
+
+    def reset(self) -> None: ...
+
+
+def control_routes(fake: Controlled) -> list[BaseRoute]:
     """Routes bound to one FakeTelegram instance."""
 
     async def body(request: Request) -> dict[str, Any]:
