@@ -13,9 +13,9 @@ from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
 from core.context import BotData, Context, KhabardarApp
 from core.settings import Settings
 from delivery.engine import JOB_KWARGS, DeliveryEngine
+from delivery.http import AiohttpRequest
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
-from delivery.transport import StreamRequest
 
 # What build_application's builder is once context types are set (PTB's JobQueue type
 # parameter keeps its default context there).
@@ -33,9 +33,9 @@ RETENTION_INTERVAL = 3600.0
 
 
 def configure_builder(builder: Builder, settings: Settings) -> Builder:
-    """Every request shares one priority-aware budget, over the lean keep-alive transport."""
+    """Every request shares one priority-aware budget, over aiohttp's keep-alive pool."""
     pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
-    return builder.request(StreamRequest(pool_size=pool)).rate_limiter(
+    return builder.request(AiohttpRequest(pool_size=pool)).rate_limiter(
         PriorityRateLimiter(settings.delivery_rate)
     )
 

@@ -1,4 +1,4 @@
-"""The keep-alive transport against a tiny local HTTP server with Telegram-like answers."""
+"""The aiohttp transport against a tiny local HTTP server with Telegram-like answers."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from telegram.error import TimedOut
+from telegram import InputFile
+from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from delivery.transport import StreamRequest
+from delivery.http import AiohttpRequest
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
 BODY = b'{"ok":true,"result":true}'
+ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(BODY) + BODY
+Serve = Callable[[Handler], Awaitable[tuple[str, list[int]]]]
 
 
 async def read_request(reader: asyncio.StreamReader) -> bytes:
@@ -62,9 +65,7 @@ def data() -> RequestData:
     )
 
 
-async def test_chunked_answers_on_one_kept_alive_connection(
-    serve: Callable[..., Awaitable[tuple[str, list[int]]]],
-) -> None:
+async def test_chunked_answers_on_one_kept_alive_connection(serve: Serve) -> None:
     seen: list[bytes] = []
 
     async def chunked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
@@ -82,7 +83,7 @@ async def test_chunked_answers_on_one_kept_alive_connection(
             await writer.drain()
 
     url, connections = await serve(chunked)
-    request = StreamRequest(pool_size=2)
+    request = AiohttpRequest(pool_size=2)
     async with request:
         for _ in range(3):
             assert await request.do_request(url, "POST", data()) == (200, BODY)
@@ -90,14 +91,19 @@ async def test_chunked_answers_on_one_kept_alive_connection(
     assert seen[0] == b"chat_id=42&text=%3Cb%3Ehi%3C%2Fb%3E+%26+bye"
 
 
-async def test_a_connection_the_server_closed_while_idle_is_replaced(
-    serve: Callable[..., Awaitable[tuple[str, list[int]]]],
-) -> None:
+async def keep_alive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+    while True:
+        await read_request(reader)
+        writer.write(ANSWER)
+        await writer.drain()
+
+
+async def test_a_connection_the_server_closed_while_idle_is_replaced(serve: Serve) -> None:
     async def one_answer(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int
     ) -> None:
         await read_request(reader)
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(BODY) + BODY)
+        writer.write(ANSWER)
         await writer.drain()
         writer.close()  # then close, without saying so
         await writer.wait_closed()
@@ -105,23 +111,79 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced(
 
     closed = asyncio.Event()
     url, connections = await serve(one_answer)
-    request = StreamRequest(pool_size=1)
+    elsewhere, _ = await serve(keep_alive)
+    request = AiohttpRequest(pool_size=2)
     async with request:
         assert await request.do_request(url, "POST", data()) == (200, BODY)
         await closed.wait()
+        # Other traffic meanwhile: the client's event loop reads the close before the next use.
+        assert await request.do_request(elsewhere, "POST", data()) == (200, BODY)
         assert await request.do_request(url, "POST", data()) == (200, BODY)
     assert len(connections) == 2
 
 
-async def test_a_silent_server_times_out(
-    serve: Callable[..., Awaitable[tuple[str, list[int]]]],
-) -> None:
+async def test_a_reused_connection_that_drops_is_an_error_not_a_resend(serve: Serve) -> None:
+    requests: list[bytes] = []
+
+    async def answer_once(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int
+    ) -> None:
+        requests.append(await read_request(reader))
+        writer.write(ANSWER)
+        await writer.drain()
+        requests.append(await read_request(reader))  # Telegram may have acted on this one
+        writer.transport.abort()
+
+    url, connections = await serve(answer_once)
+    request = AiohttpRequest(pool_size=2)
+    async with request:
+        assert await request.do_request(url, "POST", data()) == (200, BODY)
+        with pytest.raises(NetworkError):
+            await request.do_request(url, "POST", data())
+    assert (len(requests), len(connections)) == (2, 1)  # the engine's retry policy decides
+
+
+async def test_no_more_connections_than_the_pool(serve: Serve) -> None:
+    url, connections = await serve(keep_alive)
+    request = AiohttpRequest(pool_size=2)
+    async with request:
+        answers = await asyncio.gather(*(request.do_request(url, "POST", data()) for _ in range(6)))
+    assert answers == [(200, BODY)] * 6
+    assert len(connections) == 2
+
+
+async def test_a_silent_server_times_out(serve: Serve) -> None:
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
         await read_request(reader)
         await asyncio.sleep(5)
 
     url, _connections = await serve(silent)
-    request = StreamRequest(read_timeout=0.2)
+    request = AiohttpRequest(read_timeout=0.2)
     async with request:
         with pytest.raises(TimedOut):
             await request.do_request(url, "POST", data())
+
+
+async def test_a_refused_connection_is_a_network_error() -> None:
+    request = AiohttpRequest()
+    async with request:
+        with pytest.raises(NetworkError):  # nothing listens on port 1
+            await request.do_request("http://127.0.0.1:1/bot1:x/getMe", "POST", data())
+
+
+async def test_uploads_go_as_multipart(serve: Serve) -> None:
+    seen: list[bytes] = []
+
+    async def record(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        seen.append(await read_request(reader))
+        writer.write(ANSWER)
+        await writer.drain()
+
+    url, _connections = await serve(record)
+    photo = RequestParameter.from_input("photo", InputFile(b"\x89PNG", filename="map.png"))
+    request = AiohttpRequest()
+    async with request:
+        chat = RequestParameter.from_input("chat_id", 42)
+        answer = await request.do_request(url, "POST", RequestData([chat, photo]))
+    assert answer == (200, BODY)
+    assert b'filename="map.png"' in seen[0] and b"\x89PNG" in seen[0]

@@ -1,0 +1,142 @@
+"""python-telegram-bot's Bot API requests over one aiohttp ClientSession (uploads through httpx)."""
+
+from __future__ import annotations
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+# Servers close idle keep-alive connections (uvicorn after 5 s by default, nginx after 75 s);
+# a connection idle longer than this is not reused, so a request rarely meets a closed socket.
+MAX_IDLE_SECONDS = 4.0
+MEDIA_WRITE_TIMEOUT = 20.0  # PTB's default for uploads
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# What PTB passes for a timeout the caller left unset (its private DefaultValue class).
+_Unset = type(BaseRequest.DEFAULT_NONE)
+
+
+class AiohttpRequest(BaseRequest):
+    """Bot API calls over a pool of keep-alive connections, one attempt each.
+
+    A POST is never resent here, not even on a reused connection that drops: Telegram may have
+    processed it, and the engine's retry policy (which counts attempts) decides. aiohttp resends
+    only idempotent methods, and PTB posts every Bot API call.
+    """
+
+    def __init__(
+        self,
+        *,
+        pool_size: int = 32,
+        connect_timeout: float | None = 5.0,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        pool_timeout: float | None = 5.0,
+    ) -> None:
+        self._pool_size = pool_size
+        self._connect, self._read = connect_timeout, read_timeout
+        self._write, self._pool = write_timeout, pool_timeout
+        self._timeout = self._client_timeout()
+        self._session: aiohttp.ClientSession | None = None
+        self._uploads = HTTPXRequest(connection_pool_size=2, read_timeout=read_timeout)
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read timeout."""
+        return self._read
+
+    async def initialize(self) -> None:
+        """Open the session (connections open on first use) and the upload client."""
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self._pool_size, limit_per_host=0, keepalive_timeout=MAX_IDLE_SECONDS
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT, **FORM},
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
+        await self._uploads.initialize()
+
+    def _client_timeout(
+        self,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> aiohttp.ClientTimeout:
+        """aiohttp's timeouts for PTB's four, ours where the caller chose none.
+
+        aiohttp's read timeout starts once the body is written, and it has no write timeout:
+        the sum of all four bounds a write that never ends. Waiting for a free connection
+        counts against the connect timeout.
+        """
+        pool = _chosen(pool_timeout, self._pool)
+        connect = _chosen(connect_timeout, self._connect)
+        read = _chosen(read_timeout, self._read)
+        write = _chosen(write_timeout, self._write)
+        return aiohttp.ClientTimeout(
+            total=_sum(pool, connect, write, read),
+            connect=_sum(pool, connect),
+            sock_connect=connect,
+            sock_read=read,
+        )
+
+    async def shutdown(self) -> None:
+        """Close every connection and the upload client."""
+        if self._session is not None:
+            await self._session.close()
+        await self._uploads.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Send one request and return its status and body."""
+        if request_data is not None and request_data.contains_files:
+            return await self._uploads.do_request(
+                url,
+                method,
+                request_data,
+                _chosen(read_timeout, self._read),
+                _chosen(write_timeout, MEDIA_WRITE_TIMEOUT),
+                _chosen(connect_timeout, self._connect),
+                _chosen(pool_timeout, self._pool),
+            )
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized")
+        chosen = (pool_timeout, connect_timeout, write_timeout, read_timeout)
+        timeout = (
+            self._timeout
+            if all(isinstance(value, _Unset) for value in chosen)
+            else self._client_timeout(*chosen)
+        )
+        body = request_data.url_encoded_parameters().encode() if request_data else b""
+        try:
+            async with self._session.request(
+                method, url, data=body, timeout=timeout, allow_redirects=False
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:  # aiohttp's timeouts subclass it
+            raise TimedOut(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+def _sum(*timeouts: float | None) -> float | None:
+    """No limit if any part has none."""
+    return None if None in timeouts else sum(t for t in timeouts if t is not None)
+
+
+def _chosen(value: object, default: float | None) -> float | None:
+    """The timeout the caller chose, or ours when PTB says they chose none."""
+    if isinstance(value, _Unset):
+        return default
+    if value is None or isinstance(value, int | float):
+        return value
+    raise TypeError(f"a timeout must be a number or None, not {value!r}")
