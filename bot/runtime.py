@@ -40,7 +40,13 @@ async def running(
     app: KhabardarApp, *, mode: Mode = Mode.EMBEDDED, poll_timeout: float = 10.0
 ) -> AsyncIterator[KhabardarApp]:
     """Run the app in this mode for the duration of the block, hooks included."""
-    await app.initialize()
+    try:
+        await app.initialize()
+    except BaseException:
+        # A failed initialize (a rejected token) leaves the requests open and shutdown() does
+        # nothing for an app that never initialized: close the fan-out's connection pool here.
+        await app.bot.request.shutdown()
+        raise
     try:
         if app.post_init:
             await app.post_init(app)  # migrations, the HTTP server, command menus

@@ -12,6 +12,7 @@ from core.i18n import Catalogs, Translator
 from core.jobs import JobGuard
 from core.metrics import Metrics
 from core.settings import Settings
+from domain.delivery.policy import DeliveryPolicy
 from domain.gazetteer import Gazetteer
 from domain.roles import Role
 from storage.db import Database
@@ -29,6 +30,7 @@ class Services:
     database: Database
     gazetteer: Gazetteer
     catalogs: Catalogs
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # every wait of delivery
     metrics: Metrics = field(default_factory=Metrics)
     verified_hooks: list[VerifiedHook] = field(default_factory=list)
     jobs: JobGuard = field(default_factory=JobGuard)

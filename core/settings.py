@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
 
 from storage.db import DEFAULT_DATABASE_URL, async_database_url
 
@@ -15,10 +24,26 @@ SUPPORTED_LANGUAGES = ("en", "ur")
 
 
 class Settings(BaseSettings):
-    """Everything the service needs to know about its environment."""
+    """Everything the service needs to know about its environment.
+
+    `Settings(...)` takes only the values it is given (tests, the demo); `load_settings()` is
+    the one place that reads environment variables.
+    """
 
     # No env_file: secrets come from the real environment only, never from a file in the tree.
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the values passed in: no hidden read of the process's environment."""
+        return (init_settings,)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = Field(
@@ -165,10 +190,25 @@ class SettingsError(Exception):
     """Configuration is missing or malformed; the message is one readable line."""
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build the settings from the environment, turning validation errors into one clear line."""
+class _Environment(EnvSettingsSource):
+    """Environment variables as pydantic-settings reads them, from a given mapping."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(
+            self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
+        )
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build the settings from the environment (the process's unless one is given), keyword
+    arguments taking precedence, turning validation errors into one clear line."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        values = _Environment(Settings, os.environ if environ is None else environ)()
+        return Settings(**{**values, **overrides})
     except ValidationError as exc:
         problems = "; ".join(
             f"{str(err['loc'][0]).upper() if err['loc'] else 'settings'}: "

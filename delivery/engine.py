@@ -20,6 +20,7 @@ from telegram.ext import Job
 from core.context import Context, KhabardarApp
 from delivery.compose import AlertBook
 from delivery.sender import Sender
+from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import local_minute
 from storage import alert_queries, alerts, deliveries, delivery_queue, delivery_reports, residents
 from storage.deliveries import Plan
@@ -36,7 +37,7 @@ DELIVERY_RETENTION = timedelta(days=30)
 class DeliveryEngine:
     """One per process: owns the sender task, plans due alerts, and runs the housekeeping."""
 
-    def __init__(self, app: KhabardarApp) -> None:
+    def __init__(self, app: KhabardarApp, policy: DeliveryPolicy) -> None:
         services = app.bot_data.services
         settings = services.settings
         self.app = app
@@ -50,7 +51,7 @@ class DeliveryEngine:
             metrics=services.metrics,
             owner=self.owner,
             concurrency=settings.delivery_concurrency,
-            lease=timedelta(seconds=settings.delivery_lease_seconds),
+            policy=policy,
             paid_broadcast=settings.paid_broadcast,
         )
         self._task: asyncio.Task[None] | None = None

@@ -23,6 +23,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from domain.delivery.pacing import ChatSpacing, SlotClock
+from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import Priority
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,19 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 class PriorityRateLimiter(BaseRateLimiter[None]):
     """Global cap, priorities, per-chat spacing for bulk sends, and 429 pauses."""
 
-    def __init__(self, rate: float, *, on_throttled: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        rate: float,
+        *,
+        policy: DeliveryPolicy,
+        on_throttled: Callable[[], None] | None = None,
+    ) -> None:
         self._slots = SlotClock(rate)
-        self._chats = ChatSpacing()
+        self._chats = ChatSpacing(
+            private=policy.private_chat_interval.total_seconds(),
+            group=policy.group_chat_interval.total_seconds(),
+        )
+        self._policy = policy
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._paused_until = 0.0
@@ -141,7 +152,7 @@ class PriorityRateLimiter(BaseRateLimiter[None]):
         if self.on_throttled is not None:
             self.on_throttled()
         # Telegram's retry_after is whole seconds; a little extra avoids landing on its edge.
-        until = loop.time() + seconds + 0.1
+        until = loop.time() + seconds + self._policy.retry_after_margin.total_seconds()
         if until > self._paused_until:
             log.warning("Telegram asked to slow down: pausing all sends for %.1f s", seconds)
             self._paused_until = until

@@ -20,6 +20,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from core.metrics import Metrics
 from delivery.compose import AlertBook
 from delivery.limiter import PriorityRateLimiter, retry_after_seconds, sending_as
+from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import Failure, Kind, Priority, State, after_failure
 from storage import delivery_queue
 from storage.db import Database
@@ -30,7 +31,6 @@ RECORD_BATCH = 64
 RECORD_INTERVAL = 0.05  # seconds: a send is recorded within this, or when a batch fills up
 _GONE = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated")
 _NO_COPY = ("message to edit not found", "message can't be edited")
-EDIT_DEFER = timedelta(seconds=1)
 Copy = tuple[State, int | None]  # the original copy an edit row marks: its state, message id
 _NO_COPY_ROW: Copy = (State.SKIPPED, None)
 
@@ -79,13 +79,14 @@ class Sender:
         metrics: Metrics,
         owner: str,
         concurrency: int,
-        lease: timedelta,
+        policy: DeliveryPolicy,
         paid_broadcast: bool,
     ) -> None:
         self.bot, self.database, self.book, self.metrics = bot, database, book, metrics
         self.owner = owner
         self.concurrency = concurrency
-        self.lease = lease
+        self.policy = policy
+        self.lease = policy.lease
         self.paid_broadcast = paid_broadcast
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
@@ -135,10 +136,10 @@ class Sender:
                 continue
             if self._queue.qsize() >= self.concurrency:
                 self._hungry.clear()
-                await self._wait(self._hungry, 1.0)
+                await self._wait(self._hungry, self.policy.idle_poll.total_seconds())
             else:
                 # Nothing due: the dispatch tick or wake_dispatch() wakes us.
-                await self._wait(self.wake, 1.0)
+                await self._wait(self.wake, self.policy.idle_poll.total_seconds())
                 self.wake.clear()
 
     async def _wait(self, event: asyncio.Event, seconds: float) -> None:
@@ -245,7 +246,7 @@ class Sender:
         outcomes: list[str] = []
         for r in batch:
             if r.deferred:
-                retries.append((r.row.id, now + EDIT_DEFER, r.error, True))
+                retries.append((r.row.id, now + self.policy.edit_defer, r.error, True))
                 outcomes.append("deferred")
                 continue
             if r.failure is None and not r.skipped:
@@ -262,6 +263,7 @@ class Sender:
                 attempts=r.row.attempts,
                 now=now,
                 rng=self._rng,
+                policy=self.policy,
                 retry_after=r.retry_after,
             )
             if decision.state is State.PENDING:

@@ -16,6 +16,7 @@ from delivery.engine import JOB_KWARGS, DeliveryEngine
 from delivery.http import AiohttpRequest
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
+from domain.delivery.policy import DeliveryPolicy
 
 # What build_application's builder is once context types are set (PTB's JobQueue type
 # parameter keeps its default context there).
@@ -26,17 +27,13 @@ Builder = ApplicationBuilder[
 DISPATCH_JOB = "delivery-dispatch"
 # Spare connections beyond the fan-out's, so a reply never queues behind bulk sends.
 INTERACTIVE_CONNECTIONS = 8
-# Seconds between runs. Dispatch is also woken at once by wake_dispatch(); its interval is the
-# safety net. Progress edits every 2 s are the throttle on operators' live messages.
-DISPATCH_INTERVAL, PROGRESS_INTERVAL, EXPIRY_INTERVAL, QUIET_INTERVAL = 2.0, 2.0, 30.0, 30.0
-RETENTION_INTERVAL = 3600.0
 
 
-def configure_builder(builder: Builder, settings: Settings) -> Builder:
+def configure_builder(builder: Builder, settings: Settings, policy: DeliveryPolicy) -> Builder:
     """Every request shares one priority-aware budget, over aiohttp's keep-alive pool."""
     pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
     return builder.request(AiohttpRequest(pool_size=pool)).rate_limiter(
-        PriorityRateLimiter(settings.delivery_rate)
+        PriorityRateLimiter(settings.delivery_rate, policy=policy)
     )
 
 
@@ -45,17 +42,18 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
     job_queue = app.job_queue
     if job_queue is None:
         raise RuntimeError("the delivery engine needs python-telegram-bot[job-queue]")
-    engine = DeliveryEngine(app)
+    policy = app.bot_data.services.delivery
+    engine = DeliveryEngine(app, policy)
     guard = app.bot_data.services.jobs
     limiter = app.bot.rate_limiter
     if isinstance(limiter, PriorityRateLimiter):
         limiter.on_throttled = app.bot_data.services.metrics.throttled.inc
     jobs = [
-        (engine.dispatch, DISPATCH_INTERVAL, DISPATCH_JOB),
-        (progress_tick, PROGRESS_INTERVAL, "delivery-progress"),
-        (engine.expire, EXPIRY_INTERVAL, "delivery-expiry"),
-        (engine.quiet_hours, QUIET_INTERVAL, "delivery-quiet-hours"),
-        (engine.retention, RETENTION_INTERVAL, "delivery-retention"),
+        (engine.dispatch, policy.dispatch_interval, DISPATCH_JOB),
+        (progress_tick, policy.progress_interval, "delivery-progress"),
+        (engine.expire, policy.expiry_interval, "delivery-expiry"),
+        (engine.quiet_hours, policy.quiet_hours_interval, "delivery-quiet-hours"),
+        (engine.retention, policy.retention_interval, "delivery-retention"),
     ]
     for callback, interval, name in jobs:
         job_queue.run_repeating(

@@ -10,6 +10,7 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from bot.app import build_application, build_services
 from bot.runtime import running
 from core.context import KhabardarApp, Services
 from core.settings import Settings
+from domain.delivery.policy import DeliveryPolicy
 from faketg import DEFAULT_TOKEN, FakeTelegram
 from faketg.user import FakeUser
 from storage.db import Database
@@ -26,6 +28,21 @@ from storage.migrate import migrate
 
 ADMIN_ID = 900001
 _schema_ready: set[str] = set()
+MS = timedelta(milliseconds=1)
+# Production's delivery waits in milliseconds where tests wait on them: backoff, per-chat
+# spacing, deferred edits, and an idle sender's look for rows that became due. Telegram's
+# retry_after stays honoured in full: the fake enforces its rate limit in real time, so a
+# shortened pause would only meet another 429. The ticks keep their intervals (tests wake the
+# dispatcher themselves; a 2 s progress tick keeps an operator's live report from slipping in
+# before the reply a conversation test waits for); engine tests speed progress up themselves.
+FAST_DELIVERY = DeliveryPolicy(
+    backoff_base=20 * MS,
+    backoff_cap=500 * MS,
+    private_chat_interval=20 * MS,
+    group_chat_interval=60 * MS,
+    edit_defer=20 * MS,
+    idle_poll=250 * MS,
+)
 
 
 @pytest.fixture(scope="session")
@@ -96,12 +113,21 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
+def delivery_policy() -> DeliveryPolicy:
+    """The delivery engine's waits; a test parametrizes `delivery_policy` to change them."""
+    return FAST_DELIVERY
+
+
+@pytest.fixture
 async def bot(
-    fake: FakeTelegram, database: Database, settings: Callable[..., Settings]
+    fake: FakeTelegram,
+    database: Database,
+    settings: Callable[..., Settings],
+    delivery_policy: DeliveryPolicy,
 ) -> AsyncIterator[KhabardarApp]:
     """The real Application, long-polling the fake server, on the test database."""
     config = settings(telegram_api_base_url=fake.base_url)
-    services: Services = build_services(config)
+    services: Services = build_services(config, delivery=delivery_policy)
     app = build_application(config, services)
     async with running(app, poll_timeout=5):
         yield app

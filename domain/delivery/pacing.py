@@ -52,14 +52,20 @@ class SlotClock:
 class ChatSpacing:
     """The earliest moment each chat may receive its next bulk message."""
 
-    def __init__(self, *, max_chats: int = 20_000) -> None:
+    def __init__(
+        self,
+        *,
+        max_chats: int = 20_000,
+        private: float = PRIVATE_CHAT_INTERVAL,
+        group: float = GROUP_CHAT_INTERVAL,
+    ) -> None:
         self._next: dict[int, float] = {}
         self._max_chats = max_chats
+        self._private, self._group = private, group
 
-    @staticmethod
-    def interval(chat_id: int) -> float:
+    def interval(self, chat_id: int) -> float:
         """Minimum gap between bulk messages to this chat (negative ids are groups)."""
-        return GROUP_CHAT_INTERVAL if chat_id < 0 else PRIVATE_CHAT_INTERVAL
+        return self._group if chat_id < 0 else self._private
 
     def reserve(self, chat_id: int, now: float) -> float:
         """Book the chat's next turn; returns the moment it starts (now, or later)."""

@@ -9,13 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.alerts import Alert, MsgType, Severity, Urgency
-
-# A send that keeps failing is given up after this many claims: with the backoff below that
-# is about eight minutes of trying, long enough to ride out a Telegram or network hiccup,
-# short enough that the operator's report says "failed" while the alert still matters.
-MAX_ATTEMPTS = 8
-BACKOFF_BASE = timedelta(seconds=2)
-BACKOFF_CAP = timedelta(minutes=5)
+from domain.delivery.policy import DeliveryPolicy
 
 
 class State(enum.StrEnum):
@@ -121,13 +115,14 @@ class Decision:
     refund_attempt: bool = False
 
 
-def backoff(attempts: int, rng: random.Random) -> timedelta:
+def backoff(attempts: int, rng: random.Random, policy: DeliveryPolicy) -> timedelta:
     """Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(attempts-1))].
 
     Full jitter spreads the retries of a burst of failures instead of sending them back in
     step, which would fail them again together.
     """
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (1 << min(max(attempts - 1, 0), 20)))
+    shift = min(max(attempts - 1, 0), 20)
+    ceiling = min(policy.backoff_cap, policy.backoff_base * (1 << shift))
     return ceiling * rng.random()
 
 
@@ -137,6 +132,7 @@ def after_failure(
     attempts: int,
     now: datetime,
     rng: random.Random,
+    policy: DeliveryPolicy,
     retry_after: timedelta | None = None,
 ) -> Decision:
     """The next step for a row whose attempt number `attempts` failed this way."""
@@ -145,9 +141,9 @@ def after_failure(
     if failure is Failure.REJECTED:
         return Decision(State.FAILED)
     if failure is Failure.RATE_LIMITED:
-        return Decision(State.PENDING, now + (retry_after or timedelta(seconds=1)), True)
+        return Decision(State.PENDING, now + (retry_after or policy.retry_after_default), True)
     if failure is Failure.MIGRATED:
         return Decision(State.PENDING, now, True)
-    if attempts >= MAX_ATTEMPTS:
+    if attempts >= policy.max_attempts:
         return Decision(State.FAILED)
-    return Decision(State.PENDING, now + backoff(attempts, rng))
+    return Decision(State.PENDING, now + backoff(attempts, rng, policy))

@@ -12,6 +12,7 @@ DIGEST = token_hash("partner-token")
 
 def test_token_hashes_feeds_and_secret_are_parsed() -> None:
     settings = load_settings(
+        {},
         api_tokens=f"ocha:{DIGEST}, unhcr:{DIGEST.upper()}",
         cap_feeds="https://pdma.example/feed.atom http://ndma.example/cap.xml",
         webhook_secret="abc_DEF-123",
@@ -33,6 +34,6 @@ def test_token_hashes_feeds_and_secret_are_parsed() -> None:
 )
 def test_bad_values_name_the_variable_not_the_value(field: str, value: str, problem: str) -> None:
     with pytest.raises(SettingsError) as refused:
-        load_settings(**{field: value})
+        load_settings({}, **{field: value})
     assert problem in str(refused.value)
     assert value not in str(refused.value)

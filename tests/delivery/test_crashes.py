@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from core.settings import Settings
 from delivery.sender import RECORD_BATCH
 from faketg import DEFAULT_TOKEN, FakeTelegram
 from storage.db import Database
@@ -30,8 +31,10 @@ DUPLICATE_BOUND = CONCURRENCY + RECORD_BATCH
 @contextmanager
 def worker(database_url: str, fake: FakeTelegram, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """`python main.py worker` against the fake, as production would run it."""
+    # The worker reads its environment; the shell's own settings (HTTP_PORT…) stay out of it.
+    inherited = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
     env = {
-        **os.environ,
+        **inherited,
         "DATABASE_URL": database_url,
         "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
         "TELEGRAM_API_BASE_URL": fake.base_url,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from core.context import KhabardarApp
 from delivery.wiring import engine_of, wake_dispatch
 from domain.alerts import AlertKind, Severity, Urgency
+from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import local_minute
 from domain.preferences import Preferences
 from domain.roles import Role
@@ -18,9 +21,16 @@ from faketg.user import FakeUser
 from storage import residents, team
 from storage.db import Database
 from storage.delivery_models import delivery
+from tests.conftest import FAST_DELIVERY, MS
 from tests.delivery.helpers import AUTHOR, VERIFIER, add_residents, correct, publish
 
 URDU_HEADLINE = "کوئٹہ بائی پاس کے قریب فائرنگ"
+
+
+@pytest.fixture
+def delivery_policy() -> DeliveryPolicy:
+    """Fast waits, and operators' reports refreshed every 100 ms (the tests wait for them)."""
+    return dataclasses.replace(FAST_DELIVERY, progress_interval=100 * MS)
 
 
 def copies(fake: FakeTelegram, chat_id: int, text: str) -> int:

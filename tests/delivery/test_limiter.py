@@ -10,11 +10,14 @@ import pytest
 from telegram.error import RetryAfter
 
 from delivery.limiter import PriorityRateLimiter, sending_as
+from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import Priority
+
+POLICY = DeliveryPolicy()  # production's: Telegram's retry_after is honoured in full
 
 
 async def test_replies_overtake_queued_bulk_sends() -> None:
-    limiter = PriorityRateLimiter(20)
+    limiter = PriorityRateLimiter(20, policy=POLICY)
     order: list[str] = []
 
     async def send(label: str) -> bool:
@@ -35,7 +38,7 @@ async def test_replies_overtake_queued_bulk_sends() -> None:
 
 
 async def test_requests_without_a_chat_are_not_paced() -> None:
-    limiter = PriorityRateLimiter(1)
+    limiter = PriorityRateLimiter(1, policy=POLICY)
     calls = 0
 
     async def answer() -> bool:
@@ -49,7 +52,7 @@ async def test_requests_without_a_chat_are_not_paced() -> None:
 
 
 async def test_a_429_pauses_everyone_and_bulk_sends_hand_it_back() -> None:
-    limiter = PriorityRateLimiter(0)
+    limiter = PriorityRateLimiter(0, policy=POLICY)
     throttled: list[int] = []
     limiter.on_throttled = lambda: throttled.append(1)
     attempts = 0
@@ -72,7 +75,7 @@ async def test_a_429_pauses_everyone_and_bulk_sends_hand_it_back() -> None:
 
 
 async def test_a_reply_that_meets_a_429_is_retried_after_the_pause() -> None:
-    limiter = PriorityRateLimiter(0)
+    limiter = PriorityRateLimiter(0, policy=POLICY)
     attempts = 0
 
     async def flaky() -> bool:

@@ -10,9 +10,8 @@ import pytest
 
 from domain.alerts import Alert, MsgType, Severity, Status, Urgency
 from domain.delivery.pacing import ChatSpacing, SlotClock
+from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import (
-    BACKOFF_CAP,
-    MAX_ATTEMPTS,
     Audience,
     Failure,
     Priority,
@@ -27,6 +26,7 @@ from domain.delivery.rules import (
 from tests.delivery.helpers import content
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+POLICY = DeliveryPolicy()  # production's
 
 
 def alert(msg_type: MsgType = MsgType.ALERT, **overrides: object) -> Alert:
@@ -60,28 +60,38 @@ def test_local_minute_uses_the_service_time_zone() -> None:
 @pytest.mark.parametrize("attempts", range(1, 12))
 def test_backoff_is_exponential_with_full_jitter_and_capped(attempts: int) -> None:
     rng = random.Random(attempts)
-    delays = [backoff(attempts, rng) for _ in range(200)]
-    ceiling = min(BACKOFF_CAP, timedelta(seconds=2 * 2 ** (attempts - 1)))
+    delays = [backoff(attempts, rng, POLICY) for _ in range(200)]
+    ceiling = min(POLICY.backoff_cap, timedelta(seconds=2 * 2 ** (attempts - 1)))
     assert all(timedelta(0) <= d <= ceiling for d in delays)
     assert max(delays) > ceiling / 2  # spread over the whole range, not bunched
 
 
 def test_failures_lead_to_the_right_state() -> None:
     rng = random.Random(1)
-    gone = after_failure(Failure.GONE, attempts=1, now=NOW, rng=rng)
+    gone = after_failure(Failure.GONE, attempts=1, now=NOW, rng=rng, policy=POLICY)
     assert gone.state is State.BLOCKED
-    assert after_failure(Failure.REJECTED, attempts=1, now=NOW, rng=rng).state is State.FAILED
+    assert (
+        after_failure(Failure.REJECTED, attempts=1, now=NOW, rng=rng, policy=POLICY).state
+        is State.FAILED
+    )
     limited = after_failure(
-        Failure.RATE_LIMITED, attempts=1, now=NOW, rng=rng, retry_after=timedelta(seconds=7)
+        Failure.RATE_LIMITED,
+        attempts=1,
+        now=NOW,
+        rng=rng,
+        policy=POLICY,
+        retry_after=timedelta(seconds=7),
     )
     assert limited.state is State.PENDING and limited.refund_attempt
     assert limited.next_attempt_at == NOW + timedelta(seconds=7)
-    moved = after_failure(Failure.MIGRATED, attempts=1, now=NOW, rng=rng)
+    moved = after_failure(Failure.MIGRATED, attempts=1, now=NOW, rng=rng, policy=POLICY)
     assert moved.state is State.PENDING and moved.next_attempt_at == NOW
-    retry = after_failure(Failure.TRANSIENT, attempts=2, now=NOW, rng=rng)
+    retry = after_failure(Failure.TRANSIENT, attempts=2, now=NOW, rng=rng, policy=POLICY)
     assert retry.state is State.PENDING and not retry.refund_attempt
     assert retry.next_attempt_at is not None and retry.next_attempt_at <= NOW + timedelta(seconds=4)
-    last = after_failure(Failure.TRANSIENT, attempts=MAX_ATTEMPTS, now=NOW, rng=rng)
+    last = after_failure(
+        Failure.TRANSIENT, attempts=POLICY.max_attempts, now=NOW, rng=rng, policy=POLICY
+    )
     assert last.state is State.FAILED
 
 
