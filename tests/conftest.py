@@ -98,6 +98,9 @@ def settings(database_url: str) -> Callable[..., Settings]:
             "database_url": database_url,
             "admin_ids": frozenset({ADMIN_ID}),
             "default_language": "en",
+            # The fake has no Telegram limit unless a test sets one; pacing is tested where it
+            # is the subject (tests/delivery), not paid for by every conversation test.
+            "delivery_rate": 0,
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

@@ -174,6 +174,7 @@ async def test_server_errors_are_retried_until_everyone_has_it(
     assert states <= {"sent", "claimed", "pending"}
 
 
+@pytest.mark.paced
 async def test_a_429_storm_pauses_every_send_without_escalating(
     fake: FakeTelegram, bot: KhabardarApp, database: Database
 ) -> None:
