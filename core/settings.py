@@ -101,8 +101,7 @@ class Settings(BaseSettings):
     @field_validator("cap_feeds", mode="before")
     @classmethod
     def _parse_feeds(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = tuple(u.strip() for u in value.replace(" ", ",").split(",") if u.strip())
+        value = _words(value)
         if isinstance(value, tuple) and not all(
             u.startswith(("https://", "http://")) for u in value
         ):
@@ -112,9 +111,7 @@ class Settings(BaseSettings):
     @field_validator("cap_link_hosts", mode="before")
     @classmethod
     def _parse_hosts(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = tuple(h.strip() for h in value.replace(" ", ",").split(",") if h.strip())
-        return value
+        return _words(value)
 
     @field_validator("webhook_secret")
     @classmethod
@@ -184,6 +181,13 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the embedded database is in use."""
         return self.database_url.startswith("sqlite")
+
+
+def _words(value: object) -> object:
+    """A comma- or space-separated variable as a tuple of its items (other values unchanged)."""
+    if isinstance(value, str):
+        return tuple(w.strip() for w in value.replace(" ", ",").split(",") if w.strip())
+    return value
 
 
 class SettingsError(Exception):
