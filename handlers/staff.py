@@ -16,6 +16,7 @@ from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
 from usecases import status
+from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
 from views.map import render_map
@@ -90,7 +91,7 @@ async def show_history(update: Update, context: Context) -> None:
     if words and words[-1].isdigit():
         days = max(1, min(int(words.pop()), summaries.MAX_HISTORY_DAYS))
     if not words:
-        await reply(update, staff_views.history_usage(_))
+        await reply(update, history_views.history_usage(_))
         return
     district = await _district_named(
         update, context, " ".join(words), prefix=staff_views.CB_HISTORY, suffix=f":{days}"
@@ -200,7 +201,7 @@ async def _history_text(update: Update, context: Context, district: District, da
     found = await status.history(
         database=services.database, district=district.slug, days=days, now=datetime.now(UTC)
     )
-    return staff_views.history(
+    return history_views.history(
         _,
         district,
         found.alerts,

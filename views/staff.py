@@ -1,4 +1,4 @@
-"""Texts NGO staff read: district status, the province overview, history, the map's caption."""
+"""Texts NGO staff read: district status, the province overview, the map's caption."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.i18n import Translator
-from domain.alerts import Alert, AlertKind, AlertState, MsgType, Severity
-from domain.gazetteer import Candidate, District, Gazetteer
+from domain.alerts import Alert, AlertKind, Severity
+from domain.gazetteer import Candidate, Gazetteer
 from domain.status import (
     WINDOW,
     DisplacementFigures,
@@ -26,7 +25,6 @@ from views.alerts import KIND_NAMES, MODE_NAMES, SEVERITY_MARKS, SEVERITY_NAMES,
 
 CB_STATUS = "st"  # st:<slug>, the district chosen when a /status name was ambiguous
 CB_HISTORY = "sh"  # sh:<slug>:<days>, the same for /history
-MAX_HISTORY_LINES = 25
 # One glyph per kind keeps overview lines short enough for a phone; a key line explains them.
 KIND_MARKS = {AlertKind.SECURITY: "🛡", AlertKind.TRANSPORT: "🛣", AlertKind.DISPLACEMENT: "👪"}
 
@@ -136,42 +134,6 @@ def overview(_: Translator, view: Overview, *, gazetteer: Gazetteer, tz: ZoneInf
     return _.finish("\n".join(lines))
 
 
-def history(
-    _: Translator, district: District, alerts: Sequence[Alert], *, since: datetime, tz: ZoneInfo
-) -> str:
-    """What was published about a district in the last days, newest first."""
-    name = district.display_name(_.language)
-    # Values are worked out first: babel's extractor misreads nested calls in plural().
-    day = format_date(since, "d MMM", locale=_.language)
-    lines: list[str] = [
-        _.plural(
-            "🕘 <b>{district}</b> since {date}: {count} alert",
-            "🕘 <b>{district}</b> since {date}: {count} alerts",
-            len(alerts),
-            district=name,
-            date=day,
-        )
-    ]
-    if not alerts:
-        lines.append(_("Nothing was published."))
-    for a in alerts[:MAX_HISTORY_LINES]:
-        assert a.verified_at is not None
-        if a.msg_type is MsgType.CANCEL:
-            # A cancel is not a second alert of the original's severity: say what it cancelled.
-            lines += ["", f"{local_time(_, a.verified_at, tz)} · {_cancel_line(_, a)}"]
-            continue
-        lines += [
-            "",
-            f"{local_time(_, a.verified_at, tz)} · {severity_label(_, a.content.severity)} · "
-            f"{_(KIND_NAMES[a.kind])} · {a.identifier}",
-            f"{escape(a.content.text(_.language).headline)}",
-            _history_state(_, a),
-        ]
-    if len(alerts) > MAX_HISTORY_LINES:
-        lines += ["", _("…and {count} earlier.", count=len(alerts) - MAX_HISTORY_LINES)]
-    return _.finish("\n".join(lines))
-
-
 def map_caption(
     _: Translator, highest: Mapping[str, Severity], *, now: datetime, tz: ZoneInfo
 ) -> str:
@@ -190,11 +152,6 @@ def map_caption(
 def status_usage(_: Translator) -> str:
     """How to ask for a district's status."""
     return _("Send /status with a district or town, for example: /status Quetta")
-
-
-def history_usage(_: Translator) -> str:
-    """How to ask for a district's history."""
-    return _("Send /history with a district and, if you like, a number of days: /history Kech 14")
 
 
 def choose_district(
@@ -317,38 +274,3 @@ def _district_line(_: Translator, line: DistrictLine, gazetteer: Gazetteer) -> s
             )
         )
     return f"{mark} {escape(name)}: " + " · ".join(str(p) for p in parts)
-
-
-def _cancel_line(_: Translator, cancel: Alert) -> str:
-    headline = cancel.content.text(_.language).headline
-    if cancel.note:
-        return _(
-            "❌ cancelled {reference} ({headline}): {reason}",
-            reference=cancel.references or "",
-            headline=headline,
-            reason=cancel.note,
-        )
-    return _(
-        "❌ cancelled {reference} ({headline})",
-        reference=cancel.references or "",
-        headline=headline,
-    )
-
-
-def _history_state(_: Translator, alert: Alert) -> str:
-    prefix = ""
-    if alert.msg_type is MsgType.UPDATE:
-        prefix = _("🔄 update to {reference}. ", reference=alert.references or "")
-    elif alert.msg_type is MsgType.CANCEL:
-        return _("❌ cancel of {reference}", reference=alert.references or "")
-    states = {
-        AlertState.VERIFIED: _("✅ active"),
-        AlertState.EXPIRED: _("⌛ expired"),
-        AlertState.SUPERSEDED: _(
-            "🔄 superseded by {reference}", reference=alert.closed_by_alert or ""
-        ),
-        AlertState.CANCELLED: _(
-            "❌ cancelled by {reference}", reference=alert.closed_by_alert or ""
-        ),
-    }
-    return prefix + states.get(alert.state, alert.state.value)
