@@ -9,7 +9,8 @@ from telegram import Update
 from core.context import Context
 from core.i18n import Translator
 from domain.alerts import Alert, Outcome, TransitionRefused, parse_identifier
-from domain.alerts.form import changes_from, fields_of, read_form
+from domain.alerts.changes import changes_from, fields_of
+from domain.alerts.form import read_form
 from handlers.common import argument_text, load_resident, reply
 from handlers.operators.notify import ask_to_verify
 from usecases import alerts

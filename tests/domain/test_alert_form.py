@@ -4,11 +4,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.alerts import AlertKind, Severity, Status, TransportMode, Urgency
+from domain.alerts.changes import changes_from, fields_of
 from domain.alerts.form import (
     FormIssue,
     build_content,
-    changes_from,
-    fields_of,
     looks_like_form,
     read_form,
 )
