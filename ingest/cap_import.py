@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.settings import Settings
-from domain.alerts import AlertContent, TransitionRefused, parse_identifier
+from domain.alerts import SYSTEM_AUTHOR, AlertContent, TransitionRefused, parse_identifier
 from domain.cap import model as cap
 from domain.cap.convert import to_content
 from domain.cap.parse import CapRefused, FeedLink, read_document
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 # The author of imported alerts: no Telegram user has id 0, so no operator is the author and
 # any operator may verify (the two-person rule holds: the authority, then an operator).
-SYSTEM_AUTHOR = 0
 FETCH_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 MAX_LINKS = 25  # CAP documents followed from one feed per poll
 

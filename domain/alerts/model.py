@@ -46,6 +46,8 @@ class Severity(enum.IntEnum):
 
 
 IDENTIFIER_PREFIX = "KB"
+# The author of alerts no operator wrote (CAP imports): there is nobody to notify.
+SYSTEM_AUTHOR = 0
 # Forgiving about case, separators and zero padding: "kb 2026 42" is KB-2026-0042.
 _IDENTIFIER = re.compile(
     rf"^\s*{IDENTIFIER_PREFIX}[\s\-_/]*(\d{{4}})[\s\-_/]+0*(\d{{1,9}})\s*$", re.IGNORECASE

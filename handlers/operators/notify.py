@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from core.context import Context
 from core.i18n import Translator
-from domain.alerts import Alert, MsgType
+from domain.alerts import SYSTEM_AUTHOR, Alert, MsgType
 from domain.roles import Role
 from storage import residents, team
 from views.alerts import render_alert
@@ -75,6 +75,8 @@ async def ask_to_verify(context: Context, alert: Alert) -> int:
 async def tell(context: Context, user_ids: Iterable[int], message: str, **values: object) -> None:
     """Send one catalog message to several team members, each in their own language."""
     for user_id in user_ids:
+        if user_id == SYSTEM_AUTHOR:
+            continue  # an imported alert's "author" is the system: there is no chat to tell
         _ = await translator_for(context, user_id)
         await send_quietly(context, user_id, _(message, **values))
 

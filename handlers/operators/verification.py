@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from core.context import Context
@@ -19,6 +21,7 @@ from usecases import alerts
 from usecases.alerts import REJECT
 from views.operators import problem_lines
 
+log = logging.getLogger(__name__)
 REFUSALS = {
     Outcome.OWN_ALERT: N_("You wrote this alert: a second operator must verify it."),
     Outcome.ALREADY_VERIFIED: N_("This alert is already verified."),
@@ -85,9 +88,16 @@ async def _approve(update: Update, context: Context, _: Translator, identifier: 
         )
         return
     await query.answer(_.plain("Verified"))
-    await edit(
-        query, _("✅ You verified {reference}. Delivery is starting.", reference=identifier), None
-    )
+    # Delivery first: a failed confirmation edit (a 5xx) must not hold the alert back.
+    await after_verification(context, identifier)
+    try:
+        await edit(
+            query,
+            _("✅ You verified {reference}. Delivery is starting.", reference=identifier),
+            None,
+        )
+    except TelegramError as exc:
+        log.warning("could not confirm verification of %s: %s", identifier, exc.message)
     await tell(
         context,
         [result.alert.author_id],
@@ -95,7 +105,6 @@ async def _approve(update: Update, context: Context, _: Translator, identifier: 
         reference=identifier,
         verifier=verifier,
     )
-    await after_verification(context, identifier)
 
 
 async def after_verification(context: Context, identifier: str) -> None:

@@ -13,11 +13,10 @@ from capvalidator import check_schema
 
 from bot import cap_cli
 from core.settings import Settings
-from domain.alerts import AlertKind, AlertState, MsgType, Severity
+from domain.alerts import SYSTEM_AUTHOR, AlertKind, AlertState, MsgType, Severity
 from domain.cap.model import MAX_DOCUMENT_BYTES, Skip
 from domain.cap.parse import CapRefused, read_document
 from ingest.cap_import import (
-    SYSTEM_AUTHOR,
     ImportPolicy,
     import_document,
     import_source,

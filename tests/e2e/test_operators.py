@@ -7,9 +7,11 @@ import pytest
 from domain.roles import Role
 from faketg import FakeTelegram
 from faketg.user import FakeUser
+from ingest.cap_import import import_document
 from storage import alert_queries, audit, team
 from storage.db import Database
 from tests.conftest import ADMIN_ID
+from tests.staff.publishing import G
 
 AMIR, BIBI, STAFF, RESIDENT = 2001, 2002, 3001, 1001
 
@@ -80,6 +82,49 @@ async def test_draft_verify_by_another_operator(
     # A second tap on the same Approve button changes nothing.
     answer = await bibi.press_data(request, f"vf:ok:{reference}")
     assert answer.text == "This alert is already verified."
+
+
+@pytest.mark.usefixtures("crew")
+async def test_a_failed_confirmation_still_tells_the_author_and_starts_delivery(
+    fake: FakeTelegram, user: Callable[..., FakeUser]
+) -> None:
+    resident = user(RESIDENT)
+    await resident.send("/subscribe Mastung")
+    amir, bibi = user(AMIR), user(BIBI)
+    await draft_with_wizard(amir)
+    await amir.expect("Preview")
+    await amir.press("📨 Submit for verification")
+    reference = (await amir.expect("is waiting for a second operator")).plain.split()[1]
+    request = await fake.wait_for_message(BIBI, "Waiting for your verification")
+    # Telegram fails the edit that confirms the approval to the verifier.
+    fake.faults.fail_next(1, 502, methods={"editMessageText"})
+    await bibi.press("✅ Approve", on=request)
+    await fake.wait_for_message(AMIR, f"{reference} was verified by operator {BIBI}")
+    assert await fake.wait_for_message(RESIDENT, "Armed attack on the N-25")
+
+
+@pytest.mark.usefixtures("crew")
+async def test_verifying_an_imported_alert_notifies_no_author(
+    fake: FakeTelegram,
+    user: Callable[..., FakeUser],
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tests.cap.test_cap_import import authority_cap
+
+    results = await import_document(authority_cap(), database=database, gazetteer=G)
+    reference = results[0].alert
+    assert reference is not None
+    bibi = user(BIBI)
+    listing = await bibi.send("/pending")
+    assert reference in listing.plain
+    await bibi.press("✅ Approve", on=listing)
+    await bibi.expect(f"You verified {reference}")
+    # The verifier's progress report comes after the author would have been told.
+    await fake.wait_for_message(BIBI, f"Delivery of {reference}", timeout=10)
+    # Nobody wrote it: no message goes to the system author's "chat" 0.
+    assert not any("team member 0" in r.getMessage() for r in caplog.records)
+    assert fake.messages(0) == []
 
 
 @pytest.mark.usefixtures("crew")
