@@ -73,6 +73,12 @@ async def draft_and_submit(
     return AlertOutcome(Outcome.DONE, pending)
 
 
+async def find_alert(*, database: Database, identifier: str) -> Alert | None:
+    """The alert with this identifier in whatever state it is."""
+    async with database.read() as session:
+        return await alert_queries.get_alert(session, identifier=identifier)
+
+
 async def live_alert(*, database: Database, identifier: str | None) -> Alert | None:
     """The verified alert with this identifier, if it is live (what /update and /cancel need)."""
     if identifier is None:

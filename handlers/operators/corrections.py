@@ -8,7 +8,7 @@ from telegram import Update
 
 from core.context import Context
 from core.i18n import Translator
-from domain.alerts import Alert, Outcome, TransitionRefused, parse_identifier
+from domain.alerts import Alert, AlertState, Outcome, TransitionRefused, parse_identifier
 from domain.alerts.changes import changes_from, fields_of
 from domain.alerts.form import read_form
 from handlers.common import argument_text, load_resident, reply
@@ -26,6 +26,8 @@ async def update_alert(update: Update, context: Context) -> None:
     reference_text, _sep, rest = argument_text(update).partition("\n")
     identifier = parse_identifier(reference_text)
     original = await _live(context, identifier)
+    if original is None and await _explain_closed(update, context, identifier):
+        return
     if identifier is None or original is None:
         await reply(
             update,
@@ -99,6 +101,8 @@ async def cancel_alert(update: Update, context: Context) -> None:
     identifier = parse_identifier(parts[0]) if parts else None
     reason = parts[1].strip() if len(parts) > 1 else ""
     original = await _live(context, identifier)
+    if original is None and await _explain_closed(update, context, identifier):
+        return
     if identifier is None or original is None or not reason:
         await reply(
             update,
@@ -139,6 +143,27 @@ async def cancel_alert(update: Update, context: Context) -> None:
 
 async def _live(context: Context, identifier: str | None) -> Alert | None:
     return await alerts.live_alert(database=context.services.database, identifier=identifier)
+
+
+async def _explain_closed(update: Update, context: Context, identifier: str | None) -> bool:
+    """Say why a closed alert cannot be corrected, and which one can; False if it is not closed."""
+    if identifier is None:
+        return False
+    found = await alerts.find_alert(database=context.services.database, identifier=identifier)
+    if found is None or found.closed_by_alert is None:
+        return False
+    _resident, _ = await load_resident(update, context)
+    values = {"reference": identifier, "newer": found.closed_by_alert}
+    if found.state is AlertState.SUPERSEDED:
+        text = _("{reference} was superseded by {newer}: correct {newer} instead.", **values)
+    elif found.state is AlertState.CANCELLED:
+        text = _(
+            "{reference} was cancelled by {newer}: there is nothing left to correct.", **values
+        )
+    else:
+        return False
+    await reply(update, text)
+    return True
 
 
 def _no_longer_active(_: Translator, reference: str) -> str:

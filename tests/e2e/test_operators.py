@@ -243,6 +243,11 @@ async def test_update_and_cancel_reference_the_original(
 
     newest = update.plain.split()[2]  # "📨 Update KB-… of KB-… is waiting…"
     await fake.wait_for_message(AMIR, f"{newest} was verified")
+    # The superseded original points to the alert that replaced it.
+    stale = await amir.send(f"/update {original}\nheadline: Road reopened")
+    assert stale.plain == f"{original} was superseded by {newest}: correct {newest} instead."
+    stale_cancel = await amir.send(f"/cancel {original} wrong one")
+    assert f"correct {newest} instead" in stale_cancel.plain
     cancel = await amir.send(f"/cancel {newest} false report, the road is open")
     assert "waiting for one tap" in cancel.plain
     one_tap = await fake.wait_for_message(BIBI, "CANCELLED")
@@ -252,6 +257,8 @@ async def test_update_and_cancel_reference_the_original(
     async with database.transaction() as session:
         cancelled = await alert_queries.get_alert(session, identifier=newest)
     assert cancelled is not None and cancelled.state.value == "cancelled"
+    closed = await amir.send(f"/update {newest}\nheadline: Road reopened")
+    assert "there is nothing left to correct" in closed.plain
 
 
 @pytest.mark.usefixtures("crew")
