@@ -229,6 +229,16 @@ async def skip_closed(session: AsyncSession, *, now: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def release_held_for_chat(session: AsyncSession, *, chat_id: int) -> int:
+    """Release a chat's held rows at once (its resident ended or moved their quiet hours)."""
+    result = await session.execute(
+        update(delivery)
+        .where(delivery.c.state == State.HELD.value, delivery.c.chat_id == chat_id)
+        .values(state=State.PENDING.value)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def hold_and_release(session: AsyncSession, *, minute: int) -> tuple[int, int]:
     """Quiet hours at this local minute: hold routine rows of residents now quiet, release held
     rows of residents no longer quiet (or who changed or cleared their hours)."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import cast
+
 from telegram import Update
 
-from core.context import Context
+from core.context import Context, KhabardarApp
+from delivery.wiring import wake_dispatch
 from domain.alerts import AlertKind, Severity
 from domain.gazetteer import normalize_digits
 from domain.preferences import Preferences, QuietHours
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
-from storage import residents
+from storage import delivery_queue, residents
 from views import keyboards
 from views import residents as views
 
@@ -19,6 +23,13 @@ QUIET_OFF_WORDS = frozenset({"off", "none", "no", "0", "بند", "ختم", "نہ
 async def show_settings(update: Update, context: Context) -> None:
     """Show the alert preferences with buttons to change them."""
     resident, _ = await load_resident(update, context)
+    if resident is None:
+        # Asking for settings is the consent to keep them; their buttons then need the record.
+        assert update.effective_chat is not None
+        async with context.services.database.transaction() as session:
+            await residents.ensure_resident(
+                session, chat_id=update.effective_chat.id, language=_.language
+            )
     prefs = residents.preferences_of(resident) if resident else Preferences()
     await reply(update, views.settings_text(_, prefs), keyboards.settings(_, prefs))
 
@@ -28,7 +39,14 @@ async def change_setting(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
     resident, _ = await load_resident(update, context)
-    prefs = residents.preferences_of(resident) if resident else Preferences()
+    if resident is None:
+        # A button of a /settings message from before /delete: nothing may bring the record back.
+        await query.answer(
+            _.plain("Nothing is stored for this chat any more. Send /start to subscribe again."),
+            show_alert=True,
+        )
+        return
+    prefs = residents.preferences_of(resident)
     updated = _apply_setting(prefs, query.data.split(":", 2)[1:])
     if updated is None:
         await stale_button(update, context)
@@ -46,6 +64,7 @@ async def change_setting(update: Update, context: Context) -> None:
             session, chat_id=update.effective_chat.id, language=_.language
         )
         await residents.set_preferences(session, chat_id=update.effective_chat.id, prefs=updated)
+    await _release_if_no_longer_quiet(context, update.effective_chat.id, updated)
     await query.answer(_.plain("Saved"))
     await edit(query, views.settings_text(_, updated), keyboards.settings(_, updated))
 
@@ -95,4 +114,17 @@ async def set_quiet_hours(update: Update, context: Context) -> None:
             session, chat_id=update.effective_chat.id, language=_.language
         )
         await residents.set_preferences(session, chat_id=update.effective_chat.id, prefs=updated)
+    await _release_if_no_longer_quiet(context, update.effective_chat.id, updated)
     await reply(update, views.settings_text(_, updated), keyboards.settings(_, updated))
+
+
+async def _release_if_no_longer_quiet(context: Context, chat_id: int, prefs: Preferences) -> None:
+    """Hours that ended (or no longer cover now) release held alerts now, not at the next tick."""
+    now = datetime.now(context.services.settings.tz).time()
+    if prefs.quiet is not None and prefs.quiet.contains(now):
+        return
+    async with context.services.database.transaction() as session:
+        released = await delivery_queue.release_held_for_chat(session, chat_id=chat_id)
+    if released:
+        # PTB types the context's application generically; it is this bot's own.
+        wake_dispatch(cast(KhabardarApp, context.application))

@@ -86,6 +86,25 @@ async def test_quiet_hours_hold_routine_alerts_until_they_end(
     await fake.wait_until(lambda: len(fake.messages(sleeper)) == 2, timeout=10)
 
 
+async def test_ending_quiet_hours_releases_held_alerts_at_once(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    now_minute = local_minute(datetime.now(UTC), bot.bot_data.services.settings.tz)
+    quiet = (now_minute - 5) % 1440, (now_minute + 60) % 1440
+    sleeper = (await add_residents(database, [7], quiet=quiet))[0]
+    routine = await publish(database, severity=Severity.MODERATE)
+    wake_dispatch(bot)
+    # The operator's report shows the copy held for the night.
+    await fake.wait_until(
+        lambda: any("Held for quiet hours: 1" in m.plain for m in fake.messages(AUTHOR)),
+        timeout=10,
+    )
+    assert fake.messages(sleeper) == []
+    # The resident ends their quiet hours; the held alert follows now, not at the next tick.
+    fake.send_text(sleeper, "/quiet off")
+    await fake.wait_for_message(sleeper, routine.content.texts[0].headline, timeout=10)
+
+
 async def test_update_and_cancel_edit_the_copies_people_have(
     fake: FakeTelegram, bot: KhabardarApp, database: Database
 ) -> None:

@@ -91,7 +91,7 @@ async def test_delete_asks_first_then_erases_everything(
 ) -> None:
     amina = user(1001)
     await amina.send("/subscribe Quetta, Gwadar")
-    await amina.send("/settings")
+    old_settings = await amina.send("/settings")
     await amina.press("Extreme")
     await amina.expect("Minimum severity: Extreme")
 
@@ -112,6 +112,11 @@ async def test_delete_asks_first_then_erases_everything(
     await amina.press_data(question, "del:yes")
     await amina.expect("Nothing is stored about this chat.")
     assert (await amina.send("/mydata")).plain == "Nothing is stored about this chat."
+    # A button of the old /settings message stores nothing and says so.
+    stale = await amina.press("Severe", on=old_settings)
+    assert stale.show_alert and "Nothing is stored for this chat any more" in (stale.text or "")
+    async with database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Resident)) == 0
 
 
 async def test_urdu_mydata_and_delete(user: Callable[..., FakeUser]) -> None:
