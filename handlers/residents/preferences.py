@@ -39,15 +39,15 @@ async def change_setting(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
     resident, _ = await load_resident(update, context)
-    if resident is None:
+    prefs = residents.preferences_of(resident) if resident else Preferences()
+    updated = _apply_setting(prefs, query.data.split(":", 2)[1:])
+    if updated is not None and resident is None:
         # A button of a /settings message from before /delete: nothing may bring the record back.
         await query.answer(
             _.plain("Nothing is stored for this chat any more. Send /start to subscribe again."),
             show_alert=True,
         )
         return
-    prefs = residents.preferences_of(resident)
-    updated = _apply_setting(prefs, query.data.split(":", 2)[1:])
     if updated is None:
         await stale_button(update, context)
         return

@@ -229,9 +229,12 @@ async def test_update_and_cancel_reference_the_original(
     await bibi.expect("You verified")
     await fake.wait_for_message(AMIR, f"{original} was verified")
 
-    update = await amir.send(
-        f"/update {original}\nseverity: extreme\nheadline: Attack spreading towards Kalat"
+    # Progress reports reach the author meanwhile: wait for the answer itself.
+    mark = fake.mark(AMIR)
+    fake.send_text(
+        AMIR, f"/update {original}\nseverity: extreme\nheadline: Attack spreading towards Kalat"
     )
+    update = await fake.wait_for_message(AMIR, "is waiting for a second operator", after=mark)
     assert f"of {original} is waiting for a second operator" in update.plain
     assert f"UPDATE to {original}" in update.plain and "🔴 EXTREME" in update.plain
     request = await fake.wait_for_message(BIBI, "Attack spreading towards Kalat")
@@ -244,11 +247,16 @@ async def test_update_and_cancel_reference_the_original(
     newest = update.plain.split()[2]  # "📨 Update KB-… of KB-… is waiting…"
     await fake.wait_for_message(AMIR, f"{newest} was verified")
     # The superseded original points to the alert that replaced it.
-    stale = await amir.send(f"/update {original}\nheadline: Road reopened")
+    mark = fake.mark(AMIR)
+    fake.send_text(AMIR, f"/update {original}\nheadline: Road reopened")
+    stale = await fake.wait_for_message(AMIR, "was superseded by", after=mark)
     assert stale.plain == f"{original} was superseded by {newest}: correct {newest} instead."
-    stale_cancel = await amir.send(f"/cancel {original} wrong one")
-    assert f"correct {newest} instead" in stale_cancel.plain
-    cancel = await amir.send(f"/cancel {newest} false report, the road is open")
+    mark = fake.mark(AMIR)
+    fake.send_text(AMIR, f"/cancel {original} wrong one")
+    assert await fake.wait_for_message(AMIR, f"correct {newest} instead", after=mark)
+    mark = fake.mark(AMIR)
+    fake.send_text(AMIR, f"/cancel {newest} false report, the road is open")
+    cancel = await fake.wait_for_message(AMIR, "waiting for one tap", after=mark)
     assert "waiting for one tap" in cancel.plain
     one_tap = await fake.wait_for_message(BIBI, "CANCELLED")
     assert one_tap.button_texts[0] == "✅ Approve cancel"
@@ -257,8 +265,10 @@ async def test_update_and_cancel_reference_the_original(
     async with database.transaction() as session:
         cancelled = await alert_queries.get_alert(session, identifier=newest)
     assert cancelled is not None and cancelled.state.value == "cancelled"
-    closed = await amir.send(f"/update {newest}\nheadline: Road reopened")
-    assert "there is nothing left to correct" in closed.plain
+    mark = fake.mark(AMIR)
+    fake.send_text(AMIR, f"/update {newest}\nheadline: Road reopened")
+    closed = await fake.wait_for_message(AMIR, "nothing left to correct", after=mark)
+    assert closed.plain.startswith(f"{newest} was cancelled by ")
 
 
 @pytest.mark.usefixtures("crew")
