@@ -229,11 +229,20 @@ async def skip_closed(session: AsyncSession, *, now: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def release_held_for_chat(session: AsyncSession, *, chat_id: int) -> int:
-    """Release a chat's held rows at once (its resident ended or moved their quiet hours)."""
+async def release_held_for_chat(session: AsyncSession, *, chat_id: int, minute: int) -> int:
+    """Release a chat's held rows at once if its resident is not in quiet hours at this local
+    minute (they ended or moved them): the same rule as the quiet-hours tick, for one chat."""
+    quiet = select(resident.c.chat_id).where(
+        resident.c.chat_id == chat_id,
+        quiet_now(resident.c.quiet_start, resident.c.quiet_end, minute),
+    )
     result = await session.execute(
         update(delivery)
-        .where(delivery.c.state == State.HELD.value, delivery.c.chat_id == chat_id)
+        .where(
+            delivery.c.state == State.HELD.value,
+            delivery.c.chat_id == chat_id,
+            not_(delivery.c.chat_id.in_(quiet)),
+        )
         .values(state=State.PENDING.value)
     )
     return int(getattr(result, "rowcount", 0) or 0)

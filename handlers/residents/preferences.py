@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import cast
 
 from telegram import Update
@@ -10,6 +10,7 @@ from telegram import Update
 from core.context import Context, KhabardarApp
 from delivery.wiring import wake_dispatch
 from domain.alerts import AlertKind, Severity
+from domain.delivery.rules import local_minute
 from domain.gazetteer import normalize_digits
 from domain.preferences import Preferences, QuietHours
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
@@ -64,7 +65,7 @@ async def change_setting(update: Update, context: Context) -> None:
             session, chat_id=update.effective_chat.id, language=_.language
         )
         await residents.set_preferences(session, chat_id=update.effective_chat.id, prefs=updated)
-    await _release_if_no_longer_quiet(context, update.effective_chat.id, updated)
+    await _release_if_no_longer_quiet(context, update.effective_chat.id)
     await query.answer(_.plain("Saved"))
     await edit(query, views.settings_text(_, updated), keyboards.settings(_, updated))
 
@@ -114,17 +115,17 @@ async def set_quiet_hours(update: Update, context: Context) -> None:
             session, chat_id=update.effective_chat.id, language=_.language
         )
         await residents.set_preferences(session, chat_id=update.effective_chat.id, prefs=updated)
-    await _release_if_no_longer_quiet(context, update.effective_chat.id, updated)
+    await _release_if_no_longer_quiet(context, update.effective_chat.id)
     await reply(update, views.settings_text(_, updated), keyboards.settings(_, updated))
 
 
-async def _release_if_no_longer_quiet(context: Context, chat_id: int, prefs: Preferences) -> None:
+async def _release_if_no_longer_quiet(context: Context, chat_id: int) -> None:
     """Hours that ended (or no longer cover now) release held alerts now, not at the next tick."""
-    now = datetime.now(context.services.settings.tz).time()
-    if prefs.quiet is not None and prefs.quiet.contains(now):
-        return
+    minute = local_minute(datetime.now(UTC), context.services.settings.tz)
     async with context.services.database.transaction() as session:
-        released = await delivery_queue.release_held_for_chat(session, chat_id=chat_id)
+        released = await delivery_queue.release_held_for_chat(
+            session, chat_id=chat_id, minute=minute
+        )
     if released:
         # PTB types the context's application generically; it is this bot's own.
         wake_dispatch(cast(KhabardarApp, context.application))
