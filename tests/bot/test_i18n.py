@@ -84,7 +84,7 @@ def test_pashto_has_two_plural_forms_and_pashto_letters() -> None:
     # Urdu letters a Pashto text never uses: a sign of a line copied from the Urdu catalog.
     urdu_only = set("ٹڈڑہھگے")
     for message in catalog:
-        forms = [message.string] if isinstance(message.string, str) else list(message.string)
+        forms = [message.string] if isinstance(message.string, str) else list(message.string or ())
         assert not any(urdu_only & set(form) for form in forms), message.id
 
 
@@ -100,3 +100,23 @@ def test_the_missing_strings_tool_names_what_a_catalog_lacks(tmp_path: Path) -> 
     stubs = stub_catalog("ps", missing, LOCALES_DIR)
     assert [m.user_comments for m in stubs if m.id] == [["ur: اپنی زبان منتخب کریں:"]]
     assert "{count} day ago | {count} days ago" in describe(missing_messages("bal"))
+
+
+def _glossary_rows() -> list[tuple[str, str, str]]:
+    text = (LOCALES_DIR / "GLOSSARY.md").read_text(encoding="utf-8")
+    checked = text.split("## Catalog words", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        tuple(cell.strip() for cell in line.strip("|").split("|"))
+        for line in checked.splitlines()
+        if line.startswith("|") and not line.startswith(("| English", "| ---"))
+    ]
+    return [(en, ur, ps) for en, ur, ps in rows]
+
+
+def test_the_catalogs_use_the_glossary_words() -> None:
+    catalogs = Catalogs.load()
+    rows = _glossary_rows()
+    assert len(rows) >= 30
+    for english, urdu, pashto in rows:
+        assert catalogs.get("ur").plain(english) == urdu, english
+        assert catalogs.get("ps").plain(english) == pashto, english
