@@ -18,6 +18,8 @@ RTL_LANGUAGES = frozenset({"ur", "ps", "bal", "ar", "fa", "sd"})
 # Right-to-left mark: a line of Urdu that starts with a digit, a Latin name or an emoji would
 # otherwise be laid out left-to-right by Telegram clients, which pick direction per paragraph.
 RLM = "\u200f"
+# The order the language picker and the menus list languages in; any other catalog follows.
+LANGUAGE_ORDER = ("en", "ur", "ps")
 
 
 def N_(message: str) -> str:
@@ -103,8 +105,9 @@ class Catalogs:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """Language codes with a catalog, English first."""
-        return tuple(sorted(self._translators, key=lambda lang: (lang != "en", lang)))
+        """Language codes with a catalog: English, Urdu, Pashto, then any other by code."""
+        order = {lang: i for i, lang in enumerate(LANGUAGE_ORDER)}
+        return tuple(sorted(self._translators, key=lambda lang: (order.get(lang, 99), lang)))
 
     def get(self, language: str | None) -> Translator:
         """The translator for a language, or the default one."""
