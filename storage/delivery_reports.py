@@ -13,7 +13,6 @@ from domain.delivery.rules import Kind, State
 from storage.delivery_models import delivery, delivery_watch
 from storage.upsert import upsert
 
-
 _SEND_KEYS = {
     State.PENDING.value: "waiting",
     State.CLAIMED.value: "waiting",
