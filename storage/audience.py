@@ -9,6 +9,7 @@ original's recipients). A new way of following alerts is added to `following`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, select
@@ -58,18 +59,25 @@ def kind_bit_of(kind: ColumnElement[str]) -> ColumnElement[int]:
     return case({k.value: k.bit for k in AlertKind}, value=kind, else_=0)
 
 
+@functools.cache  # built once: statements that embed it then hit SQLAlchemy's compiled cache
 def unwanted() -> ColumnElement[bool]:
     """SQL for "this delivery row is a subscriber's copy its chat no longer wants": the chat
     unsubscribed, unticked the alert's kind, raised its minimum severity or went inactive.
     Correlated to the `delivery` row of the enclosing statement."""
     original, copy = alert.alias("original"), delivery.alias("original_copy")
     follow = following()
-    # An update also goes to whoever received the original, whatever they follow now.
+    # An update also goes to whoever received the original, whatever they follow now. The
+    # copy is found by its unique key, never by scanning every copy sent.
+    original_id = (
+        select(original.c.id)
+        .where(original.c.identifier == alert.c.refers_to)
+        .correlate(alert)
+        .scalar_subquery()
+    )
     received_original = (
         select(copy.c.id)
-        .join(original, original.c.id == copy.c.alert_id)
         .where(
-            original.c.identifier == alert.c.refers_to,
+            copy.c.alert_id == original_id,
             copy.c.chat_id == delivery.c.chat_id,
             copy.c.kind == Kind.SEND.value,
             copy.c.state.in_([s.value for s in RECEIVED]),
