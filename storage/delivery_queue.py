@@ -47,6 +47,19 @@ async def claim_batch(
     """Lease up to `limit` due rows of live alerts, most urgent first. Rows other workers hold
     are skipped, not waited for (PostgreSQL); an alert that closed is never claimed, and a row
     its chat's choices now exclude is withdrawn instead (storage.audience)."""
+    while True:
+        claimed = await _lease(session, owner=owner, now=now, lease_until=lease_until, limit=limit)
+        # What the resident chose since the row was planned (or released) still counts.
+        withdrawn = await withdraw_claimed(session, ids=[c.id for c in claimed])
+        wanted = [c for c in claimed if c.id not in withdrawn]
+        # A batch that was all withdrawn is not an empty queue: the sender would idle on it.
+        if wanted or not claimed:
+            return sorted(wanted, key=lambda c: (c.priority, c.id))
+
+
+async def _lease(
+    session: AsyncSession, *, owner: str, now: datetime, lease_until: datetime, limit: int
+) -> list[Claimed]:
     live = select(alert.c.id).where(alert.c.state == _VERIFIED, alert.c.expires > now)
     pick = (
         select(delivery.c.id)
@@ -78,14 +91,10 @@ async def claim_batch(
             delivery.c.priority,
         )
     )
-    claimed = [
+    return [
         Claimed(r.id, r.alert_id, r.chat_id, Kind(r.kind), r.language, r.attempts, r.priority)
         for r in result
     ]
-    # What the resident chose since the row was planned (or released) still counts.
-    withdrawn = await withdraw_claimed(session, ids=[c.id for c in claimed])
-    wanted = [c for c in claimed if c.id not in withdrawn]
-    return sorted(wanted, key=lambda c: (c.priority, c.id))
 
 
 async def renew_leases(session: AsyncSession, *, owner: str, until: datetime) -> int:
