@@ -22,7 +22,12 @@ def _points(count: int, seed: int = 11) -> list[tuple[float, float]]:
     return [(rng.uniform(23.5, 33.0), rng.uniform(60.0, 71.0)) for _ in range(count)]
 
 
-def _timed(build: Callable[[], Callable[[float, float], str | None]], points: list) -> tuple:
+Lookup = Callable[[float, float], str | None]
+
+
+def _timed(
+    build: Callable[[], Lookup], points: list[tuple[float, float]]
+) -> tuple[float, float, float, list[str | None]]:
     before = rss_mib()
     started = time.perf_counter()
     lookup = build()
@@ -34,7 +39,7 @@ def _timed(build: Callable[[], Callable[[float, float], str | None]], points: li
     return loaded, per_lookup, grown, answers
 
 
-def _ours() -> Callable[[float, float], str | None]:
+def _ours() -> Lookup:
     gazetteer = Gazetteer.load(DEFAULT_DIRECTORY)
 
     def lookup(lat: float, lon: float) -> str | None:
@@ -44,7 +49,7 @@ def _ours() -> Callable[[float, float], str | None]:
     return lookup
 
 
-def _shapely() -> Callable[[float, float], str | None]:
+def _shapely() -> Lookup:
     import shapely  # the baseline only; the product does not depend on it
 
     gazetteer = Gazetteer.default()

@@ -367,6 +367,4 @@ def load_directory(directory: Path) -> GazetteerData:
         order = dict.fromkeys(district.division for district in districts)
         divisions = tuple(Division(name) for name in order)
     outlines = load_outlines(directory, known)
-    return GazetteerData(
-        region, divisions, tuple(districts), tuple(towns), tuple(routes), outlines
-    )
+    return GazetteerData(region, divisions, tuple(districts), tuple(towns), tuple(routes), outlines)

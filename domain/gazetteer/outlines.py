@@ -148,12 +148,9 @@ def _outline(path: Path, number: int, feature: Any, known: Mapping[str, District
         raise error(f"unknown district(s) {', '.join(unknown)} (slugs from districts.csv)")
     geometry = feature.get("geometry") or {}
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    if kind == "Polygon":
-        raw_polygons = [coordinates]
-    elif kind == "MultiPolygon":
-        raw_polygons = coordinates
-    else:
+    if kind not in ("Polygon", "MultiPolygon"):
         raise error("geometry must be a Polygon or MultiPolygon")
+    raw_polygons: Any = [coordinates] if kind == "Polygon" else coordinates
     try:
         polygons = tuple(_polygon(raw) for raw in raw_polygons)
     except (TypeError, ValueError) as exc:

@@ -9,6 +9,7 @@ from core.i18n import N_
 from handlers.access import role_of
 from handlers.common import edit, load_resident, picker_screen, reply, stale_button
 from handlers.menu import team_help
+from handlers.residents.location import offer_location
 from storage import residents
 from views import keyboards
 from views import residents as views
@@ -61,6 +62,8 @@ async def language_chosen(update: Update, context: Context) -> None:
     await query.answer()
     await edit(query, views.language_set(_), None)
     if mode == "s":
+        # The offer first: the picker stays the newest message, right above the button.
+        await offer_location(update, context)
         await reply(update, *picker_screen(context, _, followed))
 
 

@@ -19,6 +19,7 @@ from handlers.common import (
     reply,
     stale_button,
 )
+from handlers.residents.location import offer_location
 from storage import residents
 from views import keyboards
 from views import residents as views
@@ -97,6 +98,7 @@ async def _follow_named_places(update: Update, context: Context, text: str) -> N
 async def _open_picker(update: Update, context: Context) -> None:
     _resident, _ = await load_resident(update, context)
     followed = await followed_slugs(update, context)
+    await offer_location(update, context)  # first, so the picker is the newest message
     await reply(update, *picker_screen(context, _, followed))
 
 
