@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 
 from core.i18n import N_, Translator
 from domain.gazetteer import District
-from views.keyboards import CB_CHOOSE
+from views.keyboards import CB_CHOOSE, CB_DIVISIONS
 from views.residents import names
 
 # Starts every translation of the button label too, so a typed copy of it is recognised.
@@ -31,6 +31,14 @@ def offer(_: Translator) -> str:
     return _(
         "Not sure which district you are in? Tap “📍 Share my location” below and I will "
         "find it. Only the district is kept, never your location."
+    )
+
+
+def help_line(_: Translator) -> str:
+    """The /help line about finding one's district by location."""
+    return _(
+        "Not sure of your district? In a private chat, share your location (📎 → Location) "
+        "and I will find it; only the district is kept."
     )
 
 
@@ -71,8 +79,24 @@ def confirm_shared(
     return _.finish("\n".join([*lines, *_notes(_, live)]))
 
 
+def confirm_near(
+    _: Translator, districts: Sequence[District], *, venue: str | None, live: bool
+) -> str:
+    """A location just outside an outline: the borders are approximate, so ask."""
+    lines = [
+        _(
+            "{where} is just outside <b>{district}</b> district on my map. Its borders are "
+            "approximate, so it may be in {district}, or outside the province.",
+            where=_where(_, venue),
+            district=districts[0].display_name(_.language),
+        ),
+        _("Tap the district to follow:"),
+    ]
+    return _.finish("\n".join([*lines, *_notes(_, live)]))
+
+
 def shared_choices(_: Translator, districts: Sequence[District]) -> InlineKeyboardMarkup:
-    """The proposed district first (ticked), then the others sharing its outline."""
+    """The proposed district first (ticked), the others sharing its outline, then the list."""
     nearest, *others = districts
     rows = [
         [
@@ -86,6 +110,9 @@ def shared_choices(_: Translator, districts: Sequence[District]) -> InlineKeyboa
         [InlineKeyboardButton(d.display_name(_.language), callback_data=f"{CB_CHOOSE}:{d.slug}")]
         for d in others
     ]
+    rows.append(
+        [InlineKeyboardButton(_.plain("🗂 None of these: the list"), callback_data=CB_DIVISIONS)]
+    )
     return InlineKeyboardMarkup(rows)
 
 

@@ -24,6 +24,11 @@ Polygon = tuple[Ring, ...]  # the outer ring, then its holes
 BBox = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
 
 EARTH_RADIUS_KM = 6371.0
+# A point this close to an outline is proposed for it (and confirmed): the outlines are
+# simplified, so towns on the coast such as Ormara fall a few hundred metres outside.
+NEAR_KM = 5.0
+_KM_PER_DEGREE_LAT = 110.57
+_KM_PER_DEGREE_LON = 111.32  # at the equator; times cos(latitude)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,7 @@ class PlacementKind(enum.StrEnum):
 
     DISTRICT = "district"  # inside an outline of one district
     SHARED = "shared"  # inside an outline several districts share: ask which
+    NEAR = "near"  # just outside an outline (its border is approximate): ask
     OUTSIDE = "outside"  # in no outline: outside the region, or at sea
 
 
@@ -57,6 +63,7 @@ class Placement:
 
     kind: PlacementKind
     districts: tuple[District, ...] = ()
+    outside_km: float = 0.0  # for NEAR: how far outside the outline the point is
 
     @property
     def best(self) -> District | None:
@@ -68,17 +75,49 @@ def locate(
     outlines: Sequence[Outline], by_slug: Mapping[str, District], lat: float, lon: float
 ) -> Placement:
     """The district(s) whose outline holds the point, nearest headquarters first."""
+
+    def by_distance(outline: Outline) -> tuple[District, ...]:
+        # A shared outline cannot tell its districts apart: the nearest headquarters is the
+        # best guess, and the resident confirms it.
+        found = (by_slug[slug] for slug in outline.slugs)
+        return tuple(sorted(found, key=lambda d: distance_km(lat, lon, d.lat, d.lon)))
+
     for outline in outlines:
         if outline.contains(lat, lon):
-            # A shared outline cannot tell its districts apart: the nearest headquarters is the
-            # best guess, and the resident confirms it.
-            found = sorted(
-                (by_slug[slug] for slug in outline.slugs),
-                key=lambda d: distance_km(lat, lon, d.lat, d.lon),
-            )
+            found = by_distance(outline)
             kind = PlacementKind.SHARED if len(found) > 1 else PlacementKind.DISTRICT
-            return Placement(kind, tuple(found))
+            return Placement(kind, found)
+    near = [(km, o) for o in outlines if (km := _km_outside(o, lat, lon)) <= NEAR_KM]
+    if near:
+        km, outline = min(near, key=lambda pair: pair[0])
+        return Placement(PlacementKind.NEAR, by_distance(outline), km)
     return Placement(PlacementKind.OUTSIDE)
+
+
+def _km_outside(outline: Outline, lat: float, lon: float) -> float:
+    """Distance from the point to the outline's nearest edge (a flat-earth approximation)."""
+    margin = NEAR_KM / _KM_PER_DEGREE_LAT * 2  # degrees; generous at these latitudes
+    west, south, east, north = outline.bbox
+    if not (west - margin <= lon <= east + margin and south - margin <= lat <= north + margin):
+        return math.inf
+    kx = _KM_PER_DEGREE_LON * math.cos(math.radians(lat))
+    px, py = lon * kx, lat * _KM_PER_DEGREE_LAT
+    best = math.inf
+    for polygon in outline.polygons:
+        for ring in polygon:
+            x1, y1 = ring[-1][0] * kx, ring[-1][1] * _KM_PER_DEGREE_LAT
+            for lon2, lat2 in ring:
+                x2, y2 = lon2 * kx, lat2 * _KM_PER_DEGREE_LAT
+                best = min(best, _to_segment(px, py, x1, y1, x2, y2))
+                x1, y1 = x2, y2
+    return best
+
+
+def _to_segment(px: float, py: float, x1: float, y1: float, x2: float, y2: float) -> float:
+    dx, dy = x2 - x1, y2 - y1
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((px - x1) * dx + (py - y1) * dy) / length))
+    return math.hypot(px - x1 - t * dx, py - y1 - t * dy)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

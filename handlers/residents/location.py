@@ -51,8 +51,11 @@ async def location_shared(update: Update, context: Context) -> None:
         followed = await followed_slugs(update, context)
         await reply(update, text, keyboards.divisions(_, gazetteer, followed))
         return
-    if placement.kind is PlacementKind.SHARED:
-        text = views.confirm_shared(_, placement.districts, venue=venue, live=live)
+    if placement.kind in (PlacementKind.SHARED, PlacementKind.NEAR):
+        confirm = (
+            views.confirm_shared if placement.kind is PlacementKind.SHARED else views.confirm_near
+        )
+        text = confirm(_, placement.districts, venue=venue, live=live)
         await reply(update, text, views.shared_choices(_, placement.districts))
         return
     district = placement.best

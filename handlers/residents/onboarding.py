@@ -12,6 +12,7 @@ from handlers.menu import team_help
 from handlers.residents.location import offer_location
 from storage import residents
 from views import keyboards
+from views import location as location_views
 from views import residents as views
 
 # (command, description) in the order Telegram's menu shows them.
@@ -74,6 +75,7 @@ async def show_help(update: Update, context: Context) -> None:
     lines.extend(f"/{name} — {_(description)}" for name, description in COMMANDS)
     lines.append("")
     lines.append(_("You can also just send the name of a district or town, e.g. Dalbandin."))
+    lines.append(location_views.help_line(_))
     team = team_help(_, await role_of(update, context))
     if team:
         lines += ["", team]

@@ -33,6 +33,14 @@ def test_a_shared_outline_offers_its_districts_nearest_headquarters_first() -> N
     assert [d.slug for d in near_gulistan.districts] == ["killa-abdullah", "chaman"]
 
 
+def test_just_outside_a_simplified_border_is_near() -> None:
+    ormara = G.locate(25.2088, 64.6357)  # the coast is simplified away north of the town
+    assert ormara.kind is K.NEAR and [d.slug for d in ormara.districts] == ["gwadar"]
+    assert 0 < ormara.outside_km < 1
+    gaddani = G.locate(25.117, 66.733)
+    assert gaddani.kind is K.NEAR and [d.slug for d in gaddani.districts] == ["hub", "lasbela"]
+
+
 @pytest.mark.parametrize(
     ("lat", "lon"),
     [

@@ -45,12 +45,24 @@ async def test_a_shared_outline_proposes_the_nearest_and_offers_the_others(
     question = await bilal.share_location(*NEAR_CHAMAN)
     assert "most likely in Chaman district" in question.plain
     assert "does not separate it from Killa Abdullah" in question.plain
-    assert question.button_texts == ["✅ Chaman", "Killa Abdullah"]
+    assert question.button_texts == ["✅ Chaman", "Killa Abdullah", "🗂 None of these: the list"]
     # Nothing is followed until the resident answers.
     assert "You follow no districts yet" in (await bilal.send("/mysubs")).plain
     await bilal.press("Killa Abdullah", on=question)
     await bilal.expect("Subscribed to Killa Abdullah.")
     assert (await bilal.send("/mysubs")).button_texts == ["✕ Killa Abdullah"]
+
+
+async def test_just_outside_a_simplified_border_asks(user: Callable[..., FakeUser]) -> None:
+    amina = user(1001)
+    # Ormara, on the coast: the simplified outline of Gwadar passes just north of it.
+    question = await amina.share_location(25.2088, 64.6357)
+    assert "just outside Gwadar district on my map" in question.plain
+    assert question.button_texts == ["✅ Gwadar", "🗂 None of these: the list"]
+    await amina.press("🗂 None of these: the list")
+    picker = await amina.expect("Choose the districts")
+    assert picker.message_id == question.message_id
+    assert "You follow no districts yet" in picker.plain
 
 
 async def test_in_urdu(user: Callable[..., FakeUser]) -> None:
@@ -63,7 +75,7 @@ async def test_in_urdu(user: Callable[..., FakeUser]) -> None:
     placed = await gul.share_location(*TURBAT)
     assert "ضلع <b>کیچ</b> میں ہے" in placed.text
     question = await gul.share_location(*NEAR_CHAMAN)
-    assert question.button_texts == ["✅ چمن", "قلعہ عبداللہ"]
+    assert question.button_texts[:2] == ["✅ چمن", "قلعہ عبداللہ"]
     outside = await gul.share_location(24.86, 67.01)
     assert "صوبے سے باہر" in outside.plain
     assert "کوئٹہ" in outside.button_texts
@@ -140,3 +152,18 @@ async def test_in_a_group_the_button_is_explained_and_not_offered(
     # No request_location keyboard ever went to the group (Telegram refuses it there).
     assert all(not m.reply_keyboard for m in fake.messages(GROUP))
     assert picker.reply_markup is not None
+
+
+async def test_odd_locations_in_urdu(fake: FakeTelegram, user: Callable[..., FakeUser]) -> None:
+    gul = user(1003, language_code="ur")
+    no_fix = await gul.share_location(0.0, 0.0)
+    assert "0°، 0°" in no_fix.plain and "فہرست سے" in no_fix.plain
+    at_sea = await gul.share_location(24.50, 63.50)
+    assert "سمندر" in at_sea.plain
+    live = await gul.share_location(*TURBAT, live_period=600, forwarded_from="بھائی")
+    assert "لائیو مقام" in live.plain and "کیچ" in live.plain
+    mark = fake.mark(GROUP)
+    fake.send_text(GROUP, "📍 میرا مقام بھیجیں", user_id=1003, language_code="ur")
+    answer = await fake.wait_for_message(GROUP, after=mark)
+    assert "نجی چیٹ" in answer.plain
+    assert "مقام بھیجیں" in (await gul.send("/help")).plain
