@@ -8,7 +8,7 @@ from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from core.i18n import N_, Translator
-from domain.gazetteer import District
+from domain.gazetteer import District, Placement, PlacementKind
 from views.keyboards import CB_CHOOSE, CB_DIVISIONS
 from views.residents import names
 
@@ -59,6 +59,13 @@ def placed(_: Translator, district: District, *, added: bool, venue: str | None,
         else _("You already follow {districts}.", districts=names(_, [district])),
     ]
     return _.finish("\n".join([*lines, *_notes(_, live)]))
+
+
+def confirm(_: Translator, placement: Placement, *, venue: str | None, live: bool) -> str:
+    """The question for a shared outline, or for a point just outside an outline."""
+    if placement.kind is PlacementKind.NEAR:
+        return confirm_near(_, placement.districts, venue=venue, live=live)
+    return confirm_shared(_, placement.districts, venue=venue, live=live)
 
 
 def confirm_shared(

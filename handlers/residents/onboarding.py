@@ -7,9 +7,15 @@ from telegram import Update
 from core.context import Context
 from core.i18n import N_
 from handlers.access import role_of
-from handlers.common import edit, load_resident, picker_screen, reply, stale_button
+from handlers.common import (
+    edit,
+    load_resident,
+    offer_location,
+    picker_screen,
+    reply,
+    stale_button,
+)
 from handlers.menu import team_help
-from handlers.residents.location import offer_location
 from storage import residents
 from views import keyboards
 from views import location as location_views

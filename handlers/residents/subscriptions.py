@@ -15,11 +15,11 @@ from handlers.common import (
     edit,
     followed_slugs,
     load_resident,
+    offer_location,
     picker_screen,
     reply,
     stale_button,
 )
-from handlers.residents.location import offer_location
 from storage import residents
 from views import keyboards
 from views import residents as views

@@ -167,3 +167,9 @@ async def test_odd_locations_in_urdu(fake: FakeTelegram, user: Callable[..., Fak
     answer = await fake.wait_for_message(GROUP, after=mark)
     assert "نجی چیٹ" in answer.plain
     assert "مقام بھیجیں" in (await gul.send("/help")).plain
+
+
+async def test_a_pin_before_a_place_name_is_still_the_place(user: Callable[..., FakeUser]) -> None:
+    amina = user(1001)
+    reply = await amina.send("📍 Turbat")
+    assert "Subscribed to Kech." in reply.plain
