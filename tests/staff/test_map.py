@@ -107,6 +107,7 @@ def test_more_alerts_colour_more_pixels() -> None:
 def test_urdu_labels_use_the_naskh_font() -> None:
     assert can_shape()  # Pillow's wheel has raqm; the image installs libfribidi for it
     assert _naskh_has("ک") and _naskh_has("۱") and not _naskh_has("A")
+    assert all(_naskh_has(letter) for letter in "ښټډړږګڼېۍځڅ")  # Pashto's own letters too
     title = runs("Balochistan: فعال الرٹس", rtl=True)
     assert [(r.text, r.arabic) for r in title] == [("Balochistan", False), (": فعال الرٹس", True)]
     english, urdu = _image({}, language="en"), _image({}, language="ur")
