@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +49,7 @@ QUIET_INK = (95, 95, 95)
 ROAD = (160, 160, 160)
 RAIL = (120, 100, 140)
 SUSPENDED_ROUTE = (60, 20, 90)
+_DRAWING = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,20 @@ def render_map(
 
     `suspended` holds the codes of routes with an active suspension.
     """
+    # The fonts are loaded once and shared; FreeType faces are not safe to use from two threads
+    # at once, and /map and the API draw in worker threads.
+    with _DRAWING:
+        return _render(gazetteer, highest, _, subtitle=subtitle, suspended=suspended)
+
+
+def _render(
+    gazetteer: Gazetteer,
+    highest: Mapping[str, Severity],
+    _: Translator,
+    *,
+    subtitle: str,
+    suspended: Collection[str],
+) -> bytes:
     frame = projection(gazetteer)
     size = (WIDTH, HEADER + frame.height + FOOTER)
     image = Image.new("RGB", size, BACKGROUND)
