@@ -118,3 +118,10 @@ def test_outline_file_that_is_not_json(tmp_path: Path) -> None:
     (directory / OUTLINES_FILE).write_text("{not json")
     with pytest.raises(GazetteerError, match="not GeoJSON"):
         Gazetteer.load(directory)
+
+
+def test_the_check_command_counts_outlines(capsys: pytest.CaptureFixture[str]) -> None:
+    from domain.gazetteer.__main__ import main
+
+    assert main([]) == 0
+    assert "27 district outlines (8 shared by several districts" in capsys.readouterr().out

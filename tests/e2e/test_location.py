@@ -1,5 +1,6 @@
 """Sharing a location to find one's district, in English and Urdu, and the odd locations."""
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -173,3 +174,17 @@ async def test_a_pin_before_a_place_name_is_still_the_place(user: Callable[..., 
     amina = user(1001)
     reply = await amina.send("📍 Turbat")
     assert "Subscribed to Kech." in reply.plain
+
+
+async def test_coordinates_are_neither_logged_nor_stored(
+    user: Callable[..., FakeUser], caplog: pytest.LogCaptureFixture
+) -> None:
+    # INFO is the default LOG_LEVEL. (At DEBUG python-telegram-bot itself logs whole updates,
+    # texts and locations alike: a deployer debugging should know that.)
+    caplog.set_level(logging.INFO)
+    amina = user(1001)
+    await amina.share_location(26.0123, 63.0456)
+    data = await amina.send("/mydata")
+    assert "Kech" in data.plain
+    for text in (data.plain, "\n".join(f"{r.getMessage()} {r.args}" for r in caplog.records)):
+        assert "26.0123" not in text and "63.0456" not in text
