@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import KhabardarApp
+from handlers.residents.location import location_shared, share_button_typed
 from handlers.residents.onboarding import (
     COMMANDS,
     choose_language,
@@ -26,7 +27,7 @@ from handlers.residents.subscriptions import (
     subscribe,
     unsubscribe,
 )
-from views import keyboards
+from views import keyboards, location
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -45,6 +46,11 @@ def register(app: KhabardarApp) -> None:
             CommandHandler("quiet", set_quiet_hours),
             CommandHandler("mydata", my_data),
             CommandHandler("delete", ask_delete),
+            MessageHandler(filters.LOCATION, location_shared),
+            MessageHandler(
+                filters.TEXT & filters.Regex(rf"^{location.PIN}") & ~filters.COMMAND,
+                share_button_typed,
+            ),
             CallbackQueryHandler(language_chosen, pattern=rf"^{keyboards.CB_LANGUAGE}:[sl]:\w+$"),
             CallbackQueryHandler(show_divisions, pattern=rf"^{keyboards.CB_DIVISIONS}$"),
             CallbackQueryHandler(show_division, pattern=rf"^{keyboards.CB_DIVISION}:\d+$"),
