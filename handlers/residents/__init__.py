@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import KhabardarApp
+from handlers.residents.channels import channel_only
 from handlers.residents.onboarding import (
     COMMANDS,
     choose_language,
@@ -27,6 +28,7 @@ from handlers.residents.subscriptions import (
     unsubscribe,
 )
 from views import keyboards
+from views.channels import CB_CHANNEL_ONLY
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -56,6 +58,7 @@ def register(app: KhabardarApp) -> None:
             CallbackQueryHandler(choose_candidate, pattern=rf"^{keyboards.CB_CHOOSE}:[\w-]+$"),
             CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
             CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
+            CallbackQueryHandler(channel_only, pattern=rf"^{CB_CHANNEL_ONLY}:[\w-]+$"),
         ]
     )
 

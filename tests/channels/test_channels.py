@@ -172,3 +172,40 @@ async def test_an_unlinked_channel_gets_no_new_alerts_and_failures_are_reported(
     assert "KB Kech" not in report.plain
     assert fake.messages(URDU) == [] and fake.messages(CHANNEL) == []
     assert fake.messages(1)
+
+
+async def test_residents_get_the_channel_button_and_may_choose_channel_only(
+    fake: FakeTelegram,
+    bot: KhabardarApp,
+    database: Database,
+    admin: FakeUser,
+    user: Callable[..., FakeUser],
+) -> None:
+    fake.add_channel(CHANNEL, username="kb_quetta", title="KB Quetta")
+    await link(admin, "@kb_quetta quetta en")
+    resident = user(5)
+    await resident.send("/subscribe Quetta, Kech")
+    offer = await resident.expect("have a Khabardar channel")
+    assert offer.button("KB Quetta").url == "https://t.me/kb_quetta"
+    assert "every verified alert" in offer.plain and "your own filters" in offer.plain
+
+    await resident.send("/settings")
+    choice = await resident.expect(lambda m: "Channel only for Quetta" in m.button_texts)
+    await resident.press("Channel only for Quetta", on=choice)
+    confirmed = await resident.expect("through its channel only")
+    assert "keeps no record" in confirmed.plain
+    await resident.press("Channel only for Quetta", on=choice)  # a double tap: same answer
+    await resident.expect("through its channel only")
+    data = (await resident.send("/mydata")).plain
+    assert "Districts: Kech" in data and "through a channel only are not stored" in data
+
+    await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: len(fake.messages(CHANNEL)) == 1, timeout=10)
+    report = await fake.wait_for_message(AUTHOR, "KB Quetta: posted", timeout=10)
+    assert "Delivered: 0 of 0" in report.plain
+    assert not any(HEADLINE in m.plain for m in fake.messages(5))
+
+    await admin.send("/channel unlink @kb_quetta")
+    stale = await resident.press("Channel only for Quetta", on=choice)
+    assert stale.text is not None and "out of date" in stale.text
