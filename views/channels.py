@@ -215,3 +215,15 @@ def channel_note(_: Translator) -> str:
         "alert of its districts, and the bot stores nothing about who joins it. Private "
         "messages follow your own filters and quiet hours."
     )
+
+
+def status_lines(_: Translator, found: Sequence[LinkedChannel], *, overview: bool) -> str:
+    """Linked channels with their member counts, for /status (one district) and /overview."""
+    if not found:
+        return ""
+    heading = _("📢 <b>District channels</b>:") if overview else _("📢 Channels of this district:")
+    lines = [heading]
+    lines.extend(
+        _("📢 {channel}: {members}", channel=channel_name(c), members=members(_, c)) for c in found
+    )
+    return "\n".join(lines)

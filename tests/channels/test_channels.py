@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from core.context import KhabardarApp
+from delivery.channels import refresh_member_counts
 from delivery.wiring import wake_dispatch
 from domain.alerts import Severity, Status
 from domain.delivery.policy import DeliveryPolicy
@@ -209,3 +210,21 @@ async def test_residents_get_the_channel_button_and_may_choose_channel_only(
     await admin.send("/channel unlink @kb_quetta")
     stale = await resident.press("Channel only for Quetta", on=choice)
     assert stale.text is not None and "out of date" in stale.text
+
+
+async def test_status_and_overview_show_channels_with_cached_member_counts(
+    fake: FakeTelegram, bot: KhabardarApp, admin: FakeUser, database: Database
+) -> None:
+    channel = fake.add_channel(CHANNEL, username="kb_quetta", title="KB Quetta", member_count=40)
+    await link(admin, "@kb_quetta quetta en")
+    await add_residents(database, [1, 2, 3])
+    status = (await admin.send("/status quetta")).plain
+    assert "3 residents follow this district" in status
+    assert "@kb_quetta: 40 members" in status
+    channel.member_count = 41
+    context = type("Tick", (), {"services": bot.bot_data.services, "bot": bot.bot})()
+    asked = fake.stats.requests["getChatMemberCount"]
+    await refresh_member_counts(context)  # type: ignore[arg-type]
+    assert fake.stats.requests["getChatMemberCount"] == asked  # read at link time: still fresh
+    overview = (await admin.send("/overview")).plain
+    assert "District channels" in overview and "@kb_quetta: 40 members" in overview
