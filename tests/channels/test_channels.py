@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +16,7 @@ from domain.alerts import Severity, Status
 from domain.delivery.policy import DeliveryPolicy
 from faketg import FakeTelegram
 from faketg.user import FakeUser
-from storage import audit
+from storage import audit, channels
 from storage.db import Database
 from tests.conftest import ADMIN_ID, FAST_DELIVERY, MS
 from tests.delivery.helpers import AUTHOR, add_residents, correct, publish
@@ -33,6 +35,17 @@ def delivery_policy() -> DeliveryPolicy:
 @pytest.fixture
 def admin(user: Callable[..., FakeUser]) -> FakeUser:
     return user(ADMIN_ID)
+
+
+async def until_member_count(database: Database, count: int) -> None:
+    """Wait (bounded) until the stored member count of CHANNEL is this."""
+    async with asyncio.timeout(5):
+        while True:
+            async with database.read() as session:
+                found = await channels.get_channel(session, chat_id=CHANNEL)
+            if found is not None and found.member_count == count:
+                return
+            await asyncio.sleep(0.02)  # a database condition: nothing to be woken by
 
 
 async def link(admin: FakeUser, words: str) -> str:
@@ -222,9 +235,16 @@ async def test_status_and_overview_show_channels_with_cached_member_counts(
     assert "3 residents follow this district" in status
     assert "@kb_quetta: 40 members" in status
     channel.member_count = 41
-    context = type("Tick", (), {"services": bot.bot_data.services, "bot": bot.bot})()
     asked = fake.stats.requests["getChatMemberCount"]
-    await refresh_member_counts(context)  # type: ignore[arg-type]
-    assert fake.stats.requests["getChatMemberCount"] == asked  # read at link time: still fresh
+    job_queue = bot.job_queue
+    assert job_queue is not None
+    job_queue.run_once(refresh_member_counts, 0)  # read at link time: still fresh
+    async with database.transaction() as session:  # five minutes pass
+        await channels.record_member_count(
+            session, chat_id=CHANNEL, count=None, now=datetime.now(UTC) - timedelta(minutes=6)
+        )
+    job_queue.run_once(refresh_member_counts, 0)
+    await fake.wait_until(lambda: fake.stats.requests["getChatMemberCount"] == asked + 1)
+    await until_member_count(database, 41)
     overview = (await admin.send("/overview")).plain
-    assert "District channels" in overview and "@kb_quetta: 40 members" in overview
+    assert "District channels" in overview and "@kb_quetta: 41 members" in overview
