@@ -74,6 +74,9 @@ async def _link(update: Update, context: Context, _: Translator, words: list[str
         return
     if not _forwarded_channel(update.effective_message):
         words = words[1:]
+    if len(words) < 2:  # an area and a language are both needed
+        await reply(update, views.usage(_))
+        return
     language = words[-1].lower() if words else ""
     if language not in services.catalogs.languages:
         await reply(update, views.unknown_language(_, language, services.catalogs.languages))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from core.context import KhabardarApp
 from delivery.channels import refresh_member_counts
@@ -18,6 +19,7 @@ from faketg import FakeTelegram
 from faketg.user import FakeUser
 from storage import audit, channels
 from storage.db import Database
+from storage.delivery_models import delivery
 from tests.conftest import ADMIN_ID, FAST_DELIVERY, MS
 from tests.delivery.helpers import AUTHOR, add_residents, correct, publish
 
@@ -45,6 +47,23 @@ async def until_member_count(database: Database, count: int) -> None:
                 found = await channels.get_channel(session, chat_id=CHANNEL)
             if found is not None and found.member_count == count:
                 return
+            await asyncio.sleep(0.02)  # a database condition: nothing to be woken by
+
+
+async def until_recorded(database: Database, count: int) -> list[tuple[str, int, str]]:
+    """Wait (bounded) until this many rows of CHANNEL are recorded sent; (kind, id, state)."""
+    async with asyncio.timeout(5):
+        while True:
+            async with database.read() as session:
+                rows = (
+                    await session.execute(
+                        select(delivery.c.kind, delivery.c.message_id, delivery.c.state)
+                        .where(delivery.c.chat_id == CHANNEL)
+                        .order_by(delivery.c.id)
+                    )
+                ).all()
+            if sum(1 for r in rows if r.state == "sent") >= count:
+                return [(r.kind, r.message_id, r.state) for r in rows]
             await asyncio.sleep(0.02)  # a database condition: nothing to be woken by
 
 
@@ -83,6 +102,8 @@ async def test_linking_says_exactly_what_is_missing(fake: FakeTelegram, admin: F
     fake.add_channel(-1009999999999, username="kb_fine")
     assert "Did you mean Quetta?" in await link(admin, "@kb_fine quetah en")
     assert "is not a language I speak" in await link(admin, "@kb_fine quetta fr")
+    assert "District channels" in await link(admin, "@kb_fine")
+    assert "District channels" in await link(admin, "<b>kb</b> quetta en")
     assert "Send /channel link" not in await link(admin, "@kb_fine " + "x" * 10_000 + " en")
     assert "No channels are linked yet" in (await admin.send("/channel list")).plain
 
@@ -167,6 +188,16 @@ async def test_update_and_cancel_edit_the_post_and_reply_to_it(
     cancel = fake.messages(CHANNEL)[2]
     assert cancel.reply_to is reply and "Reason: False report" in cancel.plain
     assert fake.stats.messages_per_chat[CHANNEL] == 3
+    # Each post's Telegram message id is recorded once, on its own row; edits keep the target.
+    rows = await until_recorded(database, 5)
+    posts = [m.message_id for m in fake.messages(CHANNEL)]
+    assert rows == [
+        ("chpost", posts[0], "sent"),
+        ("chpost", posts[1], "sent"),
+        ("chedit", posts[0], "sent"),
+        ("chpost", posts[2], "sent"),
+        ("chedit", posts[1], "sent"),
+    ]
 
 
 async def test_an_unlinked_channel_gets_no_new_alerts_and_failures_are_reported(
@@ -248,3 +279,16 @@ async def test_status_and_overview_show_channels_with_cached_member_counts(
     await until_member_count(database, 41)
     overview = (await admin.send("/overview")).plain
     assert "District channels" in overview and "@kb_quetta: 41 members" in overview
+
+
+async def test_a_429_on_a_channel_post_is_waited_out_and_posted_once(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database, admin: FakeUser
+) -> None:
+    fake.add_channel(CHANNEL, username="kb_quetta", title="KB Quetta")
+    await link(admin, "@kb_quetta quetta en")
+    fake.faults.fail_next(1, 429, retry_after=1, methods={"sendMessage"})
+    await publish(database)
+    wake_dispatch(bot)
+    report = await fake.wait_for_message(AUTHOR, "KB Quetta: posted", timeout=15)
+    assert fake.stats.too_many_requests == 1
+    assert len(fake.messages(CHANNEL)) == 1 and "Delivered: 0 of 0" in report.plain
