@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -106,6 +107,13 @@ class Sender:
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
         self._rng = random.Random()  # noqa: S311 - jitter, not security
+        # One send path per outbox row kind.
+        self._send_by_kind: dict[Kind, Callable[[Claimed, Copy, str], Awaitable[Result]]] = {
+            Kind.SEND: self._send,
+            Kind.EDIT: self._edit,
+            Kind.CHANNEL_POST: self._post,
+            Kind.CHANNEL_EDIT: self._edit,
+        }
 
     @property
     def limiter(self) -> PriorityRateLimiter | None:
@@ -207,14 +215,7 @@ class Sender:
         try:
             text = self.book.text(row)
             with sending_as(Priority(row.priority)):
-                if row.kind in EDIT_OF:
-                    return await self._edit(row, copy, text)
-                if row.kind is Kind.CHANNEL_POST:
-                    return await self._post(row, copy, text)
-                message = await self.bot.send_message(
-                    row.chat_id, text, allow_paid_broadcast=self.paid_broadcast or None
-                )
-                return Result(row, message_id=message.message_id)
+                return await self._send_by_kind[row.kind](row, copy, text)
         except BadRequest as exc:
             if row.kind in EDIT_OF and "not modified" in exc.message.lower():
                 return Result(row, message_id=copy[1])  # an edit repeated after a crash
@@ -224,6 +225,13 @@ class Sender:
         except Exception as exc:  # a bug must not stop the fan-out; the row is retried
             log.exception("delivery %s failed unexpectedly", row.id)
             return Result(row, failure=Failure.TRANSIENT, error=repr(exc))
+
+    async def _send(self, row: Claimed, copy: Copy, text: str) -> Result:
+        """A resident's copy: a new private message."""
+        message = await self.bot.send_message(
+            row.chat_id, text, allow_paid_broadcast=self.paid_broadcast or None
+        )
+        return Result(row, message_id=message.message_id)
 
     async def _edit(self, row: Claimed, copy: Copy, text: str) -> Result:
         """Mark the chat's copy of the original (a resident's message or a channel's post)."""

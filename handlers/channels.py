@@ -59,7 +59,11 @@ async def forwarded_post(update: Update, context: Context) -> None:
         await place_names_typed(update, context)  # what any other message would get
         return
     _resident, _ = await load_resident(update, context)
-    facts = await inspect_channel(context.bot, origin.chat.id)
+    try:
+        facts = await inspect_channel(context.bot, origin.chat.id)
+    except TelegramError:
+        await reply(update, _("Telegram did not answer. Nothing was linked; try again."))
+        return
     if facts is None:
         await reply(update, views.problem_text(_, [Problem.NOT_FOUND], str(origin.chat.id)))
         return
