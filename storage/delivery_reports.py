@@ -23,7 +23,6 @@ class ChannelOutcome:
     title: str  # the channel's title when it was linked ("" once unlinked)
     post: State | None
     edit: State | None = None
-    error: str | None = None
 
     @property
     def waiting(self) -> bool:
@@ -104,7 +103,6 @@ async def _channel_outcomes(session: AsyncSession, alert_id: int) -> tuple[Chann
             delivery.c.chat_id,
             delivery.c.kind,
             delivery.c.state,
-            delivery.c.last_error,
             func.coalesce(channel.c.title, ""),
         )
         .select_from(delivery.outerjoin(channel, channel.c.chat_id == delivery.c.chat_id))
@@ -115,15 +113,12 @@ async def _channel_outcomes(session: AsyncSession, alert_id: int) -> tuple[Chann
         .order_by(delivery.c.id)
     )
     found: dict[int, ChannelOutcome] = {}
-    for chat_id, kind, state, error, title in rows:
+    for chat_id, kind, state, title in rows:
         known = found.get(chat_id) or ChannelOutcome(chat_id, title, None)
         if kind == Kind.CHANNEL_POST.value:
-            failed = state not in (State.SENT.value, *(s.value for s in WAITING))
-            known = ChannelOutcome(
-                chat_id, title, State(state), known.edit, error if failed else None
-            )
+            known = ChannelOutcome(chat_id, title, State(state), known.edit)
         else:
-            known = ChannelOutcome(chat_id, title, known.post, State(state), known.error)
+            known = ChannelOutcome(chat_id, title, known.post, State(state))
         found[chat_id] = known
     return tuple(found.values())
 

@@ -287,8 +287,10 @@ async def test_a_429_on_a_channel_post_is_waited_out_and_posted_once(
     fake.add_channel(CHANNEL, username="kb_quetta", title="KB Quetta")
     await link(admin, "@kb_quetta quetta en")
     fake.faults.fail_next(1, 429, retry_after=1, methods={"sendMessage"})
-    await publish(database)
+    alert = await publish(database)
     wake_dispatch(bot)
     report = await fake.wait_for_message(AUTHOR, "KB Quetta: posted", timeout=15)
     assert fake.stats.too_many_requests == 1
     assert len(fake.messages(CHANNEL)) == 1 and "Delivered: 0 of 0" in report.plain
+    asked = await admin.send(f"/report {alert.identifier}")
+    assert "KB Quetta: posted" in asked.plain
