@@ -65,19 +65,21 @@ async def district_status(services: ServicesDep, slug: str, _caller: StaffCaller
         stale_after=_stale_after(services),
         count_subscribers=True,
     )
-    return StatusOut.of(report.status, subscribers=report.subscribers or 0)
+    return StatusOut.of(
+        report.status, subscribers=report.subscribers or 0, channels=report.channels
+    )
 
 
 @router.get("/overview", response_model=OverviewOut)
 async def overview(services: ServicesDep, _caller: StaffCaller) -> OverviewOut:
     """The province by division and district."""
-    view = await status.overview(
+    report = await status.overview(
         database=services.database,
         gazetteer=services.gazetteer,
         now=datetime.now(UTC),
         stale_after=_stale_after(services),
     )
-    return OverviewOut.of(view)
+    return OverviewOut.of(report.overview, channels=report.channels)
 
 
 DistrictQ = Annotated[str | None, Query(description="District slug, e.g. quetta")]

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import Catalogs
 from domain.alerts import Alert
-from domain.delivery.rules import Kind
+from domain.delivery.rules import EDIT_OF, Kind
 from domain.gazetteer import Gazetteer
 from storage import alert_queries, deliveries
 from storage.delivery_queue import Claimed
@@ -79,7 +79,7 @@ class AlertBook:
     def _render(self, row: Claimed) -> str:
         _ = self._catalogs.get(row.language)
         alert = self._alerts[row.alert_id]
-        if row.kind is Kind.SEND:
+        if row.kind not in EDIT_OF:  # a new message: a resident's copy or a channel post
             return str(render_alert(_, alert, gazetteer=self._gazetteer, tz=self._tz))
         _original_id, original = self._originals[row.alert_id]
         return edited_copy(_, original, alert, gazetteer=self._gazetteer, tz=self._tz)

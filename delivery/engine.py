@@ -169,10 +169,11 @@ class DeliveryEngine:
             )
         self.last_plan_seconds = time.perf_counter() - started
         log.info(
-            "planned %s: %d sends, %d edits in %.2f s",
+            "planned %s: %d sends, %d edits, %d channel rows in %.2f s",
             found.identifier,
             plan.sends,
             plan.edits,
+            plan.posts,
             self.last_plan_seconds,
         )
         return plan

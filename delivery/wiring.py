@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from apscheduler.events import (  # type: ignore[import-untyped]
@@ -12,6 +13,7 @@ from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
 
 from core.context import BotData, Context, KhabardarApp
 from core.settings import Settings
+from delivery.channels import refresh_member_counts
 from delivery.engine import JOB_KWARGS, DeliveryEngine
 from delivery.http import AiohttpRequest, polling_request
 from delivery.limiter import PriorityRateLimiter
@@ -27,6 +29,8 @@ Builder = ApplicationBuilder[
 DISPATCH_JOB = "delivery-dispatch"
 # Spare connections beyond the fan-out's, so a reply never queues behind bulk sends.
 INTERACTIVE_CONNECTIONS = 8
+# How often to look for channel member counts older than their few minutes (cheap when none).
+CHANNEL_COUNT_INTERVAL = timedelta(minutes=1)
 
 
 def configure_builder(builder: Builder, settings: Settings, policy: DeliveryPolicy) -> Builder:
@@ -56,6 +60,7 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
         (engine.expire, policy.expiry_interval, "delivery-expiry"),
         (engine.quiet_hours, policy.quiet_hours_interval, "delivery-quiet-hours"),
         (engine.retention, policy.retention_interval, "delivery-retention"),
+        (refresh_member_counts, CHANNEL_COUNT_INTERVAL, "channel-member-counts"),
     ]
     for callback, interval, name in jobs:
         job_queue.run_repeating(

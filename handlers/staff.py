@@ -16,6 +16,7 @@ from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
 from usecases import status
+from views import channels as channel_views
 from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
@@ -71,16 +72,17 @@ async def show_overview(update: Update, context: Context) -> None:
     """The province by division and district."""
     _resident, _ = await load_resident(update, context)
     services = context.services
-    view = await status.overview(
+    report = await status.overview(
         database=services.database,
         gazetteer=services.gazetteer,
         now=datetime.now(UTC),
         stale_after=_stale_after(context),
     )
-    await reply(
-        update,
-        staff_views.overview(_, view, gazetteer=services.gazetteer, tz=services.settings.tz),
+    text = staff_views.overview(
+        _, report.overview, gazetteer=services.gazetteer, tz=services.settings.tz
     )
+    channels = channel_views.status_lines(_, report.channels, overview=True)
+    await reply(update, f"{text}\n\n{channels}" if channels else text)
 
 
 async def show_history(update: Update, context: Context) -> None:
@@ -185,13 +187,15 @@ async def _status_text(update: Update, context: Context, district: District) -> 
     picture = report.status
     if not full:
         return staff_views.public_status(_, picture, gazetteer=services.gazetteer)
-    return staff_views.district_status(
+    text = staff_views.district_status(
         _,
         picture,
         gazetteer=services.gazetteer,
         tz=services.settings.tz,
         subscribers=report.subscribers or 0,
     )
+    channels = channel_views.status_lines(_, report.channels, overview=False)
+    return f"{text}\n{channels}" if channels else text
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:

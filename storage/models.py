@@ -54,6 +54,7 @@ class Subscription(SQLModel, table=True):
 # Imported for their side effect: they register the alert, team, audit and operator-session
 # tables on SQLModel.metadata (Alembic's env.py and the tests read it).
 import storage.alert_models  # noqa: E402
+import storage.channel_models  # noqa: E402
 import storage.delivery_models  # noqa: E402
 import storage.session_models  # noqa: E402
 import storage.verification_models  # noqa: E402, F401

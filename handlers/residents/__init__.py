@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import KhabardarApp
+from handlers.residents.channels import channel_only
 from handlers.residents.location import location_shared, share_button_typed
 from handlers.residents.onboarding import (
     COMMANDS,
@@ -28,6 +29,7 @@ from handlers.residents.subscriptions import (
     unsubscribe,
 )
 from views import keyboards, location
+from views.channels import CB_CHANNEL_ONLY
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -62,6 +64,7 @@ def register(app: KhabardarApp) -> None:
             CallbackQueryHandler(choose_candidate, pattern=rf"^{keyboards.CB_CHOOSE}:[\w-]+$"),
             CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
             CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
+            CallbackQueryHandler(channel_only, pattern=rf"^{CB_CHANNEL_ONLY}:[\w-]+$"),
         ]
     )
 

@@ -14,6 +14,7 @@ from domain.delivery.rules import local_minute
 from domain.gazetteer import normalize_digits
 from domain.preferences import Preferences, QuietHours
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
+from handlers.residents.channels import offer_channels
 from storage import delivery_queue, residents
 from views import keyboards
 from views import residents as views
@@ -33,6 +34,10 @@ async def show_settings(update: Update, context: Context) -> None:
             )
     prefs = residents.preferences_of(resident) if resident else Preferences()
     await reply(update, views.settings_text(_, prefs), keyboards.settings(_, prefs))
+    assert update.effective_chat is not None
+    async with context.services.database.read() as session:
+        followed = await residents.list_subscriptions(session, chat_id=update.effective_chat.id)
+    await offer_channels(update, context, _, followed, channel_only=True)
 
 
 async def change_setting(update: Update, context: Context) -> None:
