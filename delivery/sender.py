@@ -196,7 +196,10 @@ class Sender:
             with sending_as(Priority(row.priority)):
                 if row.kind is Kind.SEND:
                     message = await self.bot.send_message(
-                        row.chat_id, text, allow_paid_broadcast=self.paid_broadcast or None
+                        row.chat_id,
+                        text,
+                        reply_markup=self.book.markup(row),
+                        allow_paid_broadcast=self.paid_broadcast or None,
                     )
                     return Result(row, message_id=message.message_id)
                 state, target = copy

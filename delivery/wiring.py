@@ -11,11 +11,13 @@ from apscheduler.events import (  # type: ignore[import-untyped]
 from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
 
 from core.context import BotData, Context, KhabardarApp
+from core.metrics import Metrics
 from core.settings import Settings
 from delivery.engine import JOB_KWARGS, DeliveryEngine
-from delivery.http import AiohttpRequest
+from delivery.http import AiohttpRequest, NotingHTTPXRequest
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
+from delivery.quiet_notes import quiet_note_tick
 from domain.delivery.policy import DeliveryPolicy
 
 # What build_application's builder is once context types are set (PTB's JobQueue type
@@ -29,11 +31,18 @@ DISPATCH_JOB = "delivery-dispatch"
 INTERACTIVE_CONNECTIONS = 8
 
 
-def configure_builder(builder: Builder, settings: Settings, policy: DeliveryPolicy) -> Builder:
-    """Every request shares one priority-aware budget, over aiohttp's keep-alive pool."""
+def configure_builder(
+    builder: Builder, settings: Settings, policy: DeliveryPolicy, metrics: Metrics
+) -> Builder:
+    """Every request shares one priority-aware budget, over aiohttp's keep-alive pool; every
+    answer from Telegram is noted (staff see when the bot last reached it)."""
     pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
-    return builder.request(AiohttpRequest(pool_size=pool)).rate_limiter(
-        PriorityRateLimiter(settings.delivery_rate, policy=policy)
+    request = AiohttpRequest(pool_size=pool, on_answer=metrics.reached_telegram)
+    updates = NotingHTTPXRequest(on_answer=metrics.reached_telegram, connection_pool_size=1)
+    return (
+        builder.request(request)
+        .get_updates_request(updates)
+        .rate_limiter(PriorityRateLimiter(settings.delivery_rate, policy=policy))
     )
 
 
@@ -54,6 +63,7 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
         (engine.expire, policy.expiry_interval, "delivery-expiry"),
         (engine.quiet_hours, policy.quiet_hours_interval, "delivery-quiet-hours"),
         (engine.retention, policy.retention_interval, "delivery-retention"),
+        (quiet_note_tick, policy.quiet_note_interval, "quiet-notes"),
     ]
     for callback, interval, name in jobs:
         job_queue.run_repeating(

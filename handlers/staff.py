@@ -16,6 +16,8 @@ from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
 from usecases import status
+from usecases.checkins import checkin_counts, service_health
+from views import checkins as checkin_views
 from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
@@ -186,13 +188,20 @@ async def _status_text(update: Update, context: Context, district: District) -> 
     picture = report.status
     if not full:
         return staff_views.public_status(_, picture, gazetteer=services.gazetteer)
-    return staff_views.district_status(
+    text = staff_views.district_status(
         _,
         picture,
         gazetteer=services.gazetteer,
         tz=services.settings.tz,
         subscribers=report.subscribers or 0,
     )
+    answers = await checkin_counts(database=services.database, district=district.slug)
+    health = await service_health(database=services.database, metrics=services.metrics)
+    lines = checkin_views.checkins_block(_, answers, gazetteer=services.gazetteer)
+    service = checkin_views.service_line(
+        _, reached=health.telegram_reached_at, now=picture.now, queue_depth=health.queue_depth
+    )
+    return "\n".join([text, *lines, "", service])
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:

@@ -43,6 +43,7 @@ class Priority(enum.IntEnum):
     URGENT = 1  # Extreme or Immediate alerts, and cancellations
     SEVERE = 2
     ROUTINE = 3
+    HEARTBEAT = 4  # residents' daily all-quiet note: after everything else
 
 
 @dataclass(frozen=True, slots=True)

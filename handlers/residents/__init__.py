@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import KhabardarApp
+from handlers.residents.checkins import CheckinButtons, quiet_note_chosen, set_quiet_note_time
 from handlers.residents.onboarding import (
     COMMANDS,
     choose_language,
@@ -27,6 +28,7 @@ from handlers.residents.subscriptions import (
     unsubscribe,
 )
 from views import keyboards
+from views.checkins import CB_CHECKIN, CB_QUIET_NOTE
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -56,6 +58,11 @@ def register(app: KhabardarApp) -> None:
             CallbackQueryHandler(choose_candidate, pattern=rf"^{keyboards.CB_CHOOSE}:[\w-]+$"),
             CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
             CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
+            CommandHandler("allquiet", set_quiet_note_time),
+            CallbackQueryHandler(
+                CheckinButtons(), pattern=rf"^{CB_CHECKIN}:[\w-]{{1,30}}:(safe|help|left)$"
+            ),
+            CallbackQueryHandler(quiet_note_chosen, pattern=rf"^{CB_QUIET_NOTE}:(off|\d{{1,4}})$"),
         ]
     )
 

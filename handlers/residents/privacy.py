@@ -6,7 +6,7 @@ from telegram import Update
 
 from core.context import Context
 from handlers.common import district_list, edit, load_resident, reply
-from storage import delivery_queue, residents
+from storage import checkins, delivery_queue, residents
 from usecases.residents import stored_data
 from views import keyboards
 from views import residents as views
@@ -58,6 +58,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     async with context.services.database.transaction() as session:
         # Which alerts a chat received is personal too: erased with the rest.
         await delivery_queue.forget_chat(session, chat_id=update.effective_chat.id)
+        await checkins.forget_chat(session, chat_id=update.effective_chat.id)
         deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)
     if deleted:
         await edit(
