@@ -144,3 +144,27 @@ async def service_health(*, database: Database, metrics: Metrics) -> ServiceHeal
         depth = await delivery_queue.queue_depth(session)
         by_state = await count_deliveries_by_outcome(session) or {}
     return ServiceHealth(metrics.telegram_reached_at, depth, by_state.get(State.HELD.value, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinReport:
+    """Counts per alert and district, with each alert's kind, severity and verification time."""
+
+    counts: list[CheckinCounts]
+    alerts: dict[str, tuple[str, str, datetime | None]]
+
+
+async def checkin_report(*, database: Database) -> CheckinReport:
+    """Every retained answer as counts, for the API and checkins.csv."""
+    async with database.read() as session:
+        found = await checkins.counts(session)
+        alerts: dict[str, tuple[str, str, datetime | None]] = {}
+        for reference in {c.alert for c in found}:
+            alert = await alert_queries.get_alert(session, identifier=reference)
+            if alert is not None:
+                alerts[reference] = (
+                    alert.kind.value,
+                    alert.content.severity.code,
+                    alert.verified_at,
+                )
+    return CheckinReport(found, alerts)

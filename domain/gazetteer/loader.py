@@ -31,7 +31,9 @@ ROUTES_FILE = "routes.csv"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PHONE = re.compile(r"\+?[0-9][0-9 -]{1,18}[0-9]")
 _LANG = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
-_REGION_KEYS = frozenset({"name", "country", "languages", "bbox", "filler_words", "pcode"})
+_REGION_KEYS = frozenset(
+    {"name", "country", "languages", "bbox", "filler_words", "pcode", "country_code"}
+)
 _NOTES = "notes"  # a free-text column any file may have; the loader ignores it
 
 
@@ -202,6 +204,7 @@ def _read_region(directory: Path) -> Region:
         bbox=bbox,
         filler_words=fillers,
         pcode=values.get("pcode") or None,
+        country_code=values.get("country_code") or None,
     )
 
 

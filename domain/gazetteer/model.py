@@ -51,6 +51,7 @@ class Region:
     bbox: tuple[float, float, float, float] | None = None  # min lat, min lon, max lat, max lon
     filler_words: tuple[str, ...] = ()
     pcode: str | None = None  # the OCHA admin-1 P-code, e.g. PK7
+    country_code: str | None = None  # ISO 3166-1 alpha-3, e.g. PAK (DTM's admin0Pcode)
 
     @property
     def base_language(self) -> str:

@@ -59,7 +59,7 @@ async def test_a_tap_records_a_second_changes_and_help_is_honest(
     # No number is on file for Quetta, and none is made up.
     assert "We have no verified emergency numbers for Quetta." in helpline.plain
     assert await _answers(database) == {1001: "help"}
-    assert published.identifier in alert.buttons[0][0].callback_data
+    assert published.identifier in (alert.buttons[0][0].callback_data or "")
 
 
 async def test_urdu_buttons_and_thanks(
