@@ -221,3 +221,15 @@ def settings_screen(
     text = _.finish(settings_text(_, prefs) + "\n\n" + quiet_note_setting(_, note_minute))
     rows = [list(row) for row in keyboards.settings(_, prefs).inline_keyboard]
     return text, InlineKeyboardMarkup([*rows, *quiet_note_rows(_, note_minute)])
+
+
+def stored_lines(_: Translator, note_minute: int | None, answers: int) -> str:
+    """What /mydata adds for this feature: the note's time and how many answers are kept."""
+    note = clock(note_minute) if note_minute is not None else _.plain("off")
+    return _(
+        "Daily all-quiet note: {note}\n"
+        "Your answers under alerts (safe, need help, had to leave): {answers} "
+        "(erased after 30 days)",
+        note=note,
+        answers=answers,
+    )

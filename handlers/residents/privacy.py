@@ -8,6 +8,7 @@ from core.context import Context
 from handlers.common import district_list, edit, load_resident, reply
 from storage import checkins, delivery_queue, residents
 from usecases.residents import stored_data
+from views import checkins as checkin_views
 from views import keyboards
 from views import residents as views
 
@@ -19,18 +20,17 @@ async def my_data(update: Update, context: Context) -> None:
         await reply(update, _("Nothing is stored about this chat."))
         return
     stored = await stored_data(database=context.services.database, chat_id=resident.chat_id)
-    await reply(
-        update,
-        views.my_data(
-            _,
-            resident.chat_id,
-            resident.language,
-            district_list(context, stored.followed),
-            residents.preferences_of(resident),
-            resident.active,
-            stored.deliveries,
-        ),
+    text = views.my_data(
+        _,
+        resident.chat_id,
+        resident.language,
+        district_list(context, stored.followed),
+        residents.preferences_of(resident),
+        resident.active,
+        stored.deliveries,
     )
+    extra = checkin_views.stored_lines(_, resident.heartbeat_minute, stored.answers)
+    await reply(update, "\n\n".join([text, extra]))
 
 
 async def ask_delete(update: Update, context: Context) -> None:

@@ -174,6 +174,8 @@ async def test_delete_erases_answers(
     await publish(database, content())
     alert = await fake.wait_for_message(1001, "Firing near Quetta bypass")
     await amina.press(SAFE, on=alert)
+    data = await amina.send("/mydata")
+    assert "Your answers under alerts (safe, need help, had to leave): 1" in data.plain
     await amina.send("/delete")
     await amina.press("Yes, delete everything")
     await amina.expect("Deleted.")
