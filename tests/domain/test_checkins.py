@@ -19,6 +19,7 @@ from domain.checkins import (
     refusal,
     shown,
 )
+from domain.delivery.rules import Priority
 from tests.staff.publishing import content
 
 NOW = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
@@ -107,3 +108,7 @@ def test_a_flood_of_taps_is_capped_per_chat() -> None:
     assert [budget.allow(1, NOW) for _ in range(4)] == [True, True, True, False]
     assert budget.allow(2, NOW)
     assert budget.allow(1, NOW + timedelta(minutes=2))
+
+
+def test_the_all_quiet_note_goes_after_everything_else() -> None:
+    assert max(Priority) == Priority.HEARTBEAT

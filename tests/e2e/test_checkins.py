@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from core.context import KhabardarApp
 from delivery.quiet_notes import send_quiet_notes
-from domain.alerts import Severity
+from domain.alerts import Alert, Severity
 from domain.roles import Role
 from faketg import FakeTelegram
+from faketg.models import SentMessage
 from faketg.user import FakeUser
 from storage import alerts, residents, team
 from storage.checkin_models import checkin
@@ -30,6 +31,13 @@ async def _residents(db: Database, *chat_ids: int, language: str = "en") -> None
             await residents.subscribe(session, chat_id=chat_id, districts=["quetta"])
 
 
+async def _delivered(fake: FakeTelegram, db: Database) -> tuple[Alert, SentMessage]:
+    """Amina (1001) follows Quetta; a severe alert there is published and reaches her."""
+    await _residents(db, 1001)
+    published = await publish(db, content())
+    return published, await fake.wait_for_message(1001, "Firing near Quetta bypass")
+
+
 async def _answers(db: Database) -> dict[int, str]:
     async with db.transaction() as session:
         rows = await session.execute(select(checkin.c.chat_id, checkin.c.answer))
@@ -39,10 +47,8 @@ async def _answers(db: Database) -> dict[int, str]:
 async def test_a_tap_records_a_second_changes_and_help_is_honest(
     fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
 ) -> None:
-    await _residents(database, 1001)
+    published, alert = await _delivered(fake, database)
     amina = user(1001)
-    published = await publish(database, content())
-    alert = await fake.wait_for_message(1001, "Firing near Quetta bypass")
     labels = [b.text for row in alert.buttons for b in row]
     assert labels == [SAFE, HELP, LEFT]
 
@@ -121,10 +127,8 @@ async def test_staff_see_counts_never_who_and_fewer_than_5(
 async def test_unknown_flooding_and_old_taps_save_nothing(
     fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
 ) -> None:
-    await _residents(database, 1001)
+    published, alert = await _delivered(fake, database)
     amina = user(1001)
-    published = await publish(database, content())
-    alert = await fake.wait_for_message(1001, "Firing near Quetta bypass")
     data = f"ci:{published.identifier}:safe"
 
     forged = await amina.press_data(alert, "ci:KB-1999-0001:safe")
@@ -141,10 +145,8 @@ async def test_unknown_flooding_and_old_taps_save_nothing(
 async def test_a_tap_on_an_alert_that_ended_is_refused(
     fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
 ) -> None:
-    await _residents(database, 1001)
+    _published, alert = await _delivered(fake, database)
     amina = user(1001)
-    await publish(database, content())
-    alert = await fake.wait_for_message(1001, "Firing near Quetta bypass")
     async with database.transaction() as session:
         await alerts.expire_due(session, now=datetime.now(UTC) + timedelta(days=2))
     stale = await amina.press(HELP, on=alert)
@@ -157,9 +159,7 @@ async def test_a_tap_on_an_alert_that_ended_is_refused(
 async def test_a_chat_that_was_not_sent_the_alert_cannot_answer(
     fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
 ) -> None:
-    await _residents(database, 1001)
-    published = await publish(database, content())
-    alert = await fake.wait_for_message(1001, "Firing near Quetta bypass")
+    published, alert = await _delivered(fake, database)
     query = fake.press_button(1009, alert.message_id, f"ci:{published.identifier}:help")
     answer = await fake.wait_for_callback_answer(query)
     assert answer.text == "Only the chat this alert was sent to can answer under it."
@@ -169,10 +169,8 @@ async def test_a_chat_that_was_not_sent_the_alert_cannot_answer(
 async def test_delete_erases_answers(
     fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
 ) -> None:
-    await _residents(database, 1001)
+    _published, alert = await _delivered(fake, database)
     amina = user(1001)
-    await publish(database, content())
-    alert = await fake.wait_for_message(1001, "Firing near Quetta bypass")
     await amina.press(SAFE, on=alert)
     data = await amina.send("/mydata")
     assert "Your answers under alerts (safe, need help, had to leave): 1" in data.plain
@@ -235,3 +233,27 @@ async def test_quiet_note_in_urdu_from_the_settings_button(
     assert note.plain.lstrip("\u200f") == (
         "پچھلے 24 گھنٹوں میں کوئٹہ کے لیے کوئی تصدیق شدہ الرٹ نہیں۔ خبردار چل رہا ہے۔"
     )
+
+
+async def test_a_cancel_takes_the_buttons_off_and_old_taps_are_refused(
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+) -> None:
+    amir, bibi = 2001, 2002
+    async with database.transaction() as session:
+        for user_id in (amir, bibi):
+            await team.grant_role(session, user_id=user_id, role=Role.OPERATOR, granted_by=ADMIN_ID)
+    published, alert = await _delivered(fake, database)
+    amina = user(1001)
+    assert alert.buttons
+    mark = fake.mark(amir)
+    fake.send_text(amir, f"/cancel {published.identifier} false report")
+    await fake.wait_for_message(amir, "waiting for one tap", after=mark)
+    one_tap = await fake.wait_for_message(bibi, "CANCELLED")
+    await user(bibi).press("✅ Approve cancel", on=one_tap)
+    marked = await fake.wait_for_message(1001, lambda m: "CANCELLED by" in m.plain)
+    assert marked.message_id == alert.message_id and marked.buttons == []
+    stale = await amina.press_data(marked, f"ci:{published.identifier}:safe")
+    assert stale.text == (
+        "This alert has ended, was updated or cancelled: your answer was not saved."
+    )
+    assert await _answers(database) == {}
