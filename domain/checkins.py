@@ -40,6 +40,7 @@ def asks_checkin(alert: Alert) -> bool:
         alert.msg_type is not MsgType.CANCEL
         and not is_exercise(alert)
         and alert.content.severity >= Severity.SEVERE
+        and bool(alert.content.districts)  # an answer is counted in one of them
     )
 
 
