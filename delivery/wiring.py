@@ -14,7 +14,7 @@ from core.context import BotData, Context, KhabardarApp
 from core.metrics import Metrics
 from core.settings import Settings
 from delivery.engine import JOB_KWARGS, DeliveryEngine
-from delivery.http import AiohttpRequest, NotingHTTPXRequest
+from delivery.http import AiohttpRequest, polling_request
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
 from delivery.quiet_notes import quiet_note_tick
@@ -38,10 +38,9 @@ def configure_builder(
     answer from Telegram is noted (staff see when the bot last reached it)."""
     pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
     request = AiohttpRequest(pool_size=pool, on_answer=metrics.reached_telegram)
-    updates = NotingHTTPXRequest(on_answer=metrics.reached_telegram, connection_pool_size=1)
     return (
         builder.request(request)
-        .get_updates_request(updates)
+        .get_updates_request(polling_request(metrics.reached_telegram))
         .rate_limiter(PriorityRateLimiter(settings.delivery_rate, policy=policy))
     )
 
