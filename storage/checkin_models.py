@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Index, String, Table
 from sqlmodel import Field, SQLModel
 
-from storage.alert_models import UTCDateTime
+from storage.alert_models import UTCDateTime, alert_key
 
 
 class CheckinRow(SQLModel, table=True):
@@ -25,14 +25,7 @@ class CheckinRow(SQLModel, table=True):
         Index("ix_checkin_chat", "chat_id"),
     )
 
-    alert_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("alert.id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    alert_id: int = Field(sa_column=alert_key())
     chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     district: str = Field(sa_column=Column(String(64), nullable=False))
     answer: str = Field(sa_column=Column(String(8), nullable=False))  # safe | help | left
