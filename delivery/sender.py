@@ -229,7 +229,10 @@ class Sender:
     async def _send(self, row: Claimed, copy: Copy, text: str) -> Result:
         """A resident's copy: a new private message."""
         message = await self.bot.send_message(
-            row.chat_id, text, allow_paid_broadcast=self.paid_broadcast or None
+            row.chat_id,
+            text,
+            reply_markup=self.book.markup(row),
+            allow_paid_broadcast=self.paid_broadcast or None,
         )
         return Result(row, message_id=message.message_id)
 

@@ -16,7 +16,9 @@ from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
 from usecases import status
+from usecases.checkins import checkin_counts, service_health
 from views import channels as channel_views
+from views import checkins as checkin_views
 from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
@@ -195,7 +197,13 @@ async def _status_text(update: Update, context: Context, district: District) -> 
         subscribers=report.subscribers or 0,
     )
     channels = channel_views.status_lines(_, report.channels, overview=False)
-    return f"{text}\n{channels}" if channels else text
+    answers = await checkin_counts(database=services.database, district=district.slug)
+    health = await service_health(database=services.database, metrics=services.metrics)
+    lines = checkin_views.checkins_block(_, answers, gazetteer=services.gazetteer)
+    service = checkin_views.service_line(
+        _, reached=health.telegram_reached_at, now=picture.now, queue_depth=health.queue_depth
+    )
+    return "\n".join([text, *([channels] if channels else []), *lines, "", service])
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:

@@ -123,3 +123,18 @@ async def map_view(*, database: Database, now: datetime) -> MapView:
     active = [a for a in published if summaries.is_published(a) and summaries.is_active(a, now)]
     routes = frozenset(s.route for s in summaries.suspensions_of(active) if s.route)
     return MapView(summaries.highest_by_district(published, now=now), routes)
+
+
+async def displacement_by_district(
+    *, database: Database, gazetteer: Gazetteer, now: datetime
+) -> dict[str, summaries.DisplacementFigures]:
+    """Each district's displacement figures of the window, read once (districts with reports)."""
+    async with database.read() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+    found: dict[str, summaries.DisplacementFigures] = {}
+    for district in gazetteer.districts:
+        mine = [a for a in published if district.slug in a.content.districts]
+        figures = summaries.displacement_figures(mine, now=now)
+        if figures.reports:
+            found[district.slug] = figures
+    return found

@@ -57,6 +57,7 @@ class Priority(enum.IntEnum):
     URGENT = 1  # Extreme or Immediate alerts, and cancellations
     SEVERE = 2
     ROUTINE = 3
+    HEARTBEAT = 4  # residents' daily all-quiet note: after everything else
 
 
 # Channel posts go before every private fan-out: one post reaches all of a channel's members.

@@ -6,6 +6,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from core.context import KhabardarApp
 from handlers.residents.channels import channel_only
+from handlers.residents.checkins import CheckinButtons, quiet_note_chosen, set_quiet_note_time
 from handlers.residents.location import location_shared, share_button_typed
 from handlers.residents.onboarding import (
     COMMANDS,
@@ -30,6 +31,7 @@ from handlers.residents.subscriptions import (
 )
 from views import keyboards, location
 from views.channels import CB_CHANNEL_ONLY
+from views.checkins import CB_CHECKIN, CB_QUIET_NOTE
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -65,6 +67,11 @@ def register(app: KhabardarApp) -> None:
             CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
             CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
             CallbackQueryHandler(channel_only, pattern=rf"^{CB_CHANNEL_ONLY}:[\w-]+$"),
+            CommandHandler("allquiet", set_quiet_note_time),
+            CallbackQueryHandler(
+                CheckinButtons(), pattern=rf"^{CB_CHECKIN}:[\w-]{{1,30}}:(safe|help|left)$"
+            ),
+            CallbackQueryHandler(quiet_note_chosen, pattern=rf"^{CB_QUIET_NOTE}:(off|\d{{1,4}})$"),
         ]
     )
 

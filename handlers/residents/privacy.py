@@ -6,8 +6,9 @@ from telegram import Update
 
 from core.context import Context
 from handlers.common import district_list, edit, load_resident, reply
-from storage import delivery_queue, residents
+from storage import checkins, delivery_queue, residents
 from usecases.residents import stored_data
+from views import checkins as checkin_views
 from views import keyboards
 from views import residents as views
 
@@ -19,18 +20,17 @@ async def my_data(update: Update, context: Context) -> None:
         await reply(update, _("Nothing is stored about this chat."))
         return
     stored = await stored_data(database=context.services.database, chat_id=resident.chat_id)
-    await reply(
-        update,
-        views.my_data(
-            _,
-            resident.chat_id,
-            resident.language,
-            district_list(context, stored.followed),
-            residents.preferences_of(resident),
-            resident.active,
-            stored.deliveries,
-        ),
+    text = views.my_data(
+        _,
+        resident.chat_id,
+        resident.language,
+        district_list(context, stored.followed),
+        residents.preferences_of(resident),
+        resident.active,
+        stored.deliveries,
     )
+    extra = checkin_views.stored_lines(_, resident.heartbeat_minute, stored.answers)
+    await reply(update, "\n\n".join([text, extra]))
 
 
 async def ask_delete(update: Update, context: Context) -> None:
@@ -58,6 +58,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     async with context.services.database.transaction() as session:
         # Which alerts a chat received is personal too: erased with the rest.
         await delivery_queue.forget_chat(session, chat_id=update.effective_chat.id)
+        await checkins.forget_chat(session, chat_id=update.effective_chat.id)
         deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)
     if deleted:
         await edit(
