@@ -97,6 +97,12 @@ class Sender:
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
         self._rng = random.Random()  # noqa: S311 - jitter, not security
+        # Several workers (PostgreSQL): the per-chat spacing is kept at claim time as well.
+        self._chat_gaps = (
+            None
+            if database.is_sqlite
+            else (policy.private_chat_interval, policy.group_chat_interval)
+        )
 
     @property
     def limiter(self) -> PriorityRateLimiter | None:
@@ -160,7 +166,12 @@ class Sender:
         now = datetime.now(UTC)
         async with self.database.transaction() as session:
             rows = await delivery_queue.claim_batch(
-                session, owner=self.owner, now=now, lease_until=now + self.lease, limit=limit
+                session,
+                owner=self.owner,
+                now=now,
+                lease_until=now + self.lease,
+                limit=limit,
+                chat_gaps=self._chat_gaps,
             )
             if not rows:
                 return 0

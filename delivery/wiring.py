@@ -10,13 +10,12 @@ from apscheduler.events import (  # type: ignore[import-untyped]
 )
 from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
 
-from core.context import BotData, Context, KhabardarApp
-from core.settings import Settings
+from core.context import BotData, Context, KhabardarApp, Services
+from delivery.budget import telegram_budgets
 from delivery.engine import JOB_KWARGS, DeliveryEngine
 from delivery.http import AiohttpRequest, polling_request
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
-from domain.delivery.policy import DeliveryPolicy
 
 # What build_application's builder is once context types are set (PTB's JobQueue type
 # parameter keeps its default context there).
@@ -29,13 +28,23 @@ DISPATCH_JOB = "delivery-dispatch"
 INTERACTIVE_CONNECTIONS = 8
 
 
-def configure_builder(builder: Builder, settings: Settings, policy: DeliveryPolicy) -> Builder:
-    """Every request shares one priority-aware budget, over aiohttp's keep-alive pool."""
+def configure_builder(builder: Builder, services: Services) -> Builder:
+    """Every request shares one priority-aware budget (on PostgreSQL, with every process of
+    the bot), over aiohttp's keep-alive pool."""
+    settings = services.settings
     pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
+    budget, paid = telegram_budgets(
+        rate=settings.delivery_rate,
+        paid_broadcast=settings.paid_broadcast,
+        database=services.database,
+    )
+    limiter = PriorityRateLimiter(
+        settings.delivery_rate, policy=services.delivery, budget=budget, paid=paid
+    )
     return (
         builder.request(AiohttpRequest(pool_size=pool))
         .get_updates_request(polling_request())
-        .rate_limiter(PriorityRateLimiter(settings.delivery_rate, policy=policy))
+        .rate_limiter(limiter)
     )
 
 

@@ -8,9 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, bindparam, case, delete, func, literal, not_, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertState
@@ -22,6 +36,9 @@ from storage.upsert import upsert
 
 _VERIFIED = AlertState.VERIFIED.value
 _WAITING = (State.PENDING.value, State.HELD.value)
+# The advisory lock claims take turns on when the per-chat spacing spans several workers.
+LOCK_CLAIM = 4_404_005
+ChatGaps = tuple[timedelta, timedelta]  # minimum gap between bulk messages: private, group
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +58,34 @@ class Claimed:
 
 
 async def claim_batch(
-    session: AsyncSession, *, owner: str, now: datetime, lease_until: datetime, limit: int
+    session: AsyncSession,
+    *,
+    owner: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    chat_gaps: ChatGaps | None = None,
 ) -> list[Claimed]:
     """Lease up to `limit` due rows of live alerts, most urgent first. Rows other workers hold
-    are skipped, not waited for (PostgreSQL); an alert that closed is never claimed."""
+    are skipped, not waited for (PostgreSQL); an alert that closed is never claimed.
+
+    With `chat_gaps` (several workers), a chat's row is claimed only while no worker holds
+    another row of that chat and none was sent to it within its gap, so the per-chat spacing
+    holds across processes; claims then take turns (an advisory lock), or two could each
+    take one row of the same chat at once.
+    """
     live = select(alert.c.id).where(alert.c.state == _VERIFIED, alert.c.expires > now)
+    due = [
+        delivery.c.state == State.PENDING.value,
+        delivery.c.next_attempt_at <= now,
+        delivery.c.alert_id.in_(live),
+    ]
+    if chat_gaps is not None:
+        await session.execute(select(func.pg_advisory_xact_lock(LOCK_CLAIM)))
+        due.append(not_(exists().where(_chat_busy(now, chat_gaps))))
     pick = (
         select(delivery.c.id)
-        .where(
-            delivery.c.state == State.PENDING.value,
-            delivery.c.next_attempt_at <= now,
-            delivery.c.alert_id.in_(live),
-        )
+        .where(*due)
         .order_by(delivery.c.priority, delivery.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -81,6 +114,17 @@ async def claim_batch(
         for r in result
     ]
     return sorted(claimed, key=lambda c: (c.priority, c.id))
+
+
+def _chat_busy(now: datetime, gaps: ChatGaps) -> ColumnElement[bool]:
+    """Another row of the candidate's chat is held by a worker or was sent within the gap."""
+    other = delivery.alias("other")
+    private, group = gaps
+    since = case((delivery.c.chat_id < 0, now - group), else_=now - private)
+    return and_(
+        other.c.chat_id == delivery.c.chat_id,
+        or_(other.c.state == State.CLAIMED.value, other.c.sent_at > since),
+    )
 
 
 async def renew_leases(session: AsyncSession, *, owner: str, until: datetime) -> int:

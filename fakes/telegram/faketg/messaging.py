@@ -65,12 +65,14 @@ def resolve_chat(ctx: Context, p: Params, *, sending: bool) -> int:
     return chat_id
 
 
-def _deliver(ctx: Context, msg: SentMessage) -> dict[str, Any]:
+def _deliver(ctx: Context, msg: SentMessage, *, paid: bool = False) -> dict[str, Any]:
     """Flood check, store, count; returns the Message JSON."""
     now = time.monotonic()
-    ctx.flood.check(ctx.faults, msg.chat_id, now)
+    ctx.flood.check(ctx.faults, msg.chat_id, now, paid=paid)
     ctx.state.add_bot_message(msg)
-    ctx.flood.record(msg.chat_id, now)
+    ctx.flood.record(msg.chat_id, now, paid=paid)
+    if paid:
+        ctx.stats.paid_broadcasts += 1
     ctx.stats.messages_sent += 1
     ctx.stats.messages_per_chat[msg.chat_id] += 1
     return ctx.state.render(msg)
@@ -86,7 +88,8 @@ def send_message(ctx: Context, p: Params) -> dict[str, Any]:
     text = parse_text(
         raw, p.get_str("parse_mode"), entities, caption=False, strict_html=ctx.strict_html
     )
-    return _deliver(ctx, _message(p, chat_id, raw, text))
+    paid = p.get_bool("allow_paid_broadcast")
+    return _deliver(ctx, _message(p, chat_id, raw, text), paid=paid)
 
 
 def send_photo(ctx: Context, p: Params) -> dict[str, Any]:
