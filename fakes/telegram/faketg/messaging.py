@@ -147,6 +147,10 @@ def _target(ctx: Context, p: Params, verb: str) -> SentMessage:
 
 
 def _apply_edit(ctx: Context, msg: SentMessage, **changes: Any) -> dict[str, Any]:
+    # Edits count against the flood limits like sends (they are never paid broadcasts).
+    now = time.monotonic()
+    ctx.flood.check(ctx.faults, msg.chat_id, now)
+    ctx.flood.record(msg.chat_id, now)
     msg.edits.append(msg.snapshot())
     for name, value in changes.items():
         setattr(msg, name, value)
