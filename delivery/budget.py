@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from dataclasses import dataclass
 
 from domain.delivery.pacing import FREE_BROADCAST_RATE, SlotClock
@@ -12,6 +13,9 @@ from storage import send_budget
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+# How many recent readings of the database's clock the offset is the best of: enough to find a
+# quick answer among slow ones, few enough to follow the clocks drifting apart.
+OFFSET_READINGS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class SharedBudget:
         self.name = name
         self.clock = SlotClock(rate)  # the spacing; and the fallback while the database is away
         self.batch = self.clock.batch
+        self._offsets: deque[float] = deque(maxlen=OFFSET_READINGS)
 
     def book_now(self, now: float, count: int) -> Slots:
         """Book from this process's own clock: only while the database does not answer (a
@@ -78,9 +83,12 @@ class SharedBudget:
         except Exception as exc:  # the database is down or restarting: keep replies flowing
             log.warning("shared send budget unavailable, pacing locally: %s", type(exc).__name__)
             return self.book_now(loop.time(), count)
-        # The database's clock is read mid-round-trip; mapping it to the moment the answer
-        # arrived errs late by half a round trip, never early.
-        offset = loop.time() - booking.now
+        # The database read its clock before the answer arrived, so each reading of the offset
+        # between the two clocks errs late by however long the answer took to be seen. The
+        # smallest recent reading is the closest; one offset for every booking keeps their
+        # slots evenly spaced (a later reading would squeeze one booking into the next).
+        self._offsets.append(loop.time() - booking.now)
+        offset = min(self._offsets)
         paused = booking.paused_until + offset if booking.paused_until > booking.now else 0.0
         return Slots(booking.start + offset, count, self.clock.interval, paused)
 

@@ -132,7 +132,7 @@ class _Lane:
         bulk = any(priority is not Priority.INTERACTIVE for priority, _, _ in live)
         target = batch if bulk else min(len(live), batch)
         # Book the next batch while half of this one is left, so a round trip costs no slot.
-        if len(self._slots) >= (max(1, target // 2) if bulk else target):
+        if len(self._slots) > (target // 2 if bulk else target - 1):
             return
         count = target - len(self._slots)
         if self.budget.shared:
