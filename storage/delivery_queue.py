@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     BigInteger,
@@ -74,6 +74,11 @@ async def claim_batch(
     holds across processes; claims then take turns (an advisory lock), or two could each
     take one row of the same chat at once.
     """
+    if chat_gaps is not None:
+        await session.execute(select(func.pg_advisory_xact_lock(LOCK_CLAIM)))
+        # The lease counts from when this claim could go ahead, not from before its turn.
+        waited = max(datetime.now(UTC) - now, timedelta(0))
+        now, lease_until = now + waited, lease_until + waited
     live = select(alert.c.id).where(alert.c.state == _VERIFIED, alert.c.expires > now)
     due = [
         delivery.c.state == State.PENDING.value,
@@ -81,7 +86,6 @@ async def claim_batch(
         delivery.c.alert_id.in_(live),
     ]
     if chat_gaps is not None:
-        await session.execute(select(func.pg_advisory_xact_lock(LOCK_CLAIM)))
         due.append(not_(exists().where(_chat_busy(now, chat_gaps))))
     pick = (
         select(delivery.c.id)

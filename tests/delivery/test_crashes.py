@@ -142,9 +142,12 @@ async def test_two_workers_share_one_send_budget_within_telegrams_cap(
 
     # Each worker is configured with the whole bot's rate: nothing is split by hand.
     with worker(database_url, fake, log, rate=30), worker(database_url, fake, log, rate=30):
-        await fake.wait_until(
-            lambda: all(fake.stats.messages_per_chat[c] == 2 for c in chats), timeout=60
-        )
+        try:
+            await fake.wait_until(
+                lambda: all(fake.stats.messages_per_chat[c] == 2 for c in chats), timeout=120
+            )
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\nworker log:\n{tail(log)}") from None
 
     assert fake.stats.too_many_requests == 0, tail(log)
     assert max(fake.stats.messages_per_chat[c] for c in chats) == 2
