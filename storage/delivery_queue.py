@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, bindparam, case, delete, func, literal, not_,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertState
-from domain.delivery.rules import Kind, State
+from domain.delivery.rules import Kind, State, Transport, kinds_of
 from storage.alert_models import UTCDateTime, alert
 from storage.deliveries import quiet_now, resident, subscription
 from storage.delivery_models import delivery
@@ -41,15 +41,23 @@ class Claimed:
 
 
 async def claim_batch(
-    session: AsyncSession, *, owner: str, now: datetime, lease_until: datetime, limit: int
+    session: AsyncSession,
+    *,
+    owner: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    transport: Transport = Transport.TELEGRAM,
 ) -> list[Claimed]:
-    """Lease up to `limit` due rows of live alerts, most urgent first. Rows other workers hold
-    are skipped, not waited for (PostgreSQL); an alert that closed is never claimed."""
+    """Lease up to `limit` due rows of live alerts that this transport sends, most urgent
+    first. Rows other workers hold are skipped, not waited for (PostgreSQL); an alert that
+    closed is never claimed."""
     live = select(alert.c.id).where(alert.c.state == _VERIFIED, alert.c.expires > now)
     pick = (
         select(delivery.c.id)
         .where(
             delivery.c.state == State.PENDING.value,
+            delivery.c.kind.in_([k.value for k in kinds_of(transport)]),
             delivery.c.next_attempt_at <= now,
             delivery.c.alert_id.in_(live),
         )

@@ -29,6 +29,26 @@ class Kind(enum.StrEnum):
 
     SEND = "send"  # send the alert as a new message
     EDIT = "edit"  # mark the copy of the original the chat already has as updated/cancelled
+    SMS = "sms"  # send the alert's SMS rendering to a phone number (chat_id: domain.sms.numbers)
+
+
+class Transport(enum.StrEnum):
+    """Which adapter sends a row: each transport's sender claims only its own kinds."""
+
+    TELEGRAM = "telegram"
+    SMS = "sms"
+
+
+TRANSPORT_OF = {
+    Kind.SEND: Transport.TELEGRAM,
+    Kind.EDIT: Transport.TELEGRAM,
+    Kind.SMS: Transport.SMS,
+}
+
+
+def kinds_of(transport: Transport) -> tuple[Kind, ...]:
+    """The row kinds one transport sends."""
+    return tuple(kind for kind, via in TRANSPORT_OF.items() if via is transport)
 
 
 WAITING = frozenset({State.PENDING, State.CLAIMED, State.HELD})
