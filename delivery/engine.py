@@ -20,6 +20,7 @@ from telegram.ext import Job
 from core.context import Context, KhabardarApp
 from delivery.compose import AlertBook
 from delivery.sender import Sender
+from delivery.sms_link import SmsLink
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import local_minute
 from storage import alert_queries, alerts, deliveries, delivery_queue, delivery_reports, residents
@@ -54,6 +55,8 @@ class DeliveryEngine:
             policy=policy,
             paid_broadcast=settings.paid_broadcast,
         )
+        # SMPP_HOST set: SMS rows go out beside the Telegram ones, over their own transport.
+        self.sms = SmsLink(app, book=self.book, owner=self.owner) if settings.sms_enabled else None
         self._task: asyncio.Task[None] | None = None
         self._recovered = False
         self._planning = asyncio.Lock()
@@ -69,7 +72,7 @@ class DeliveryEngine:
             await self._recover()
         self._ensure_sender()
         while await self._plan_one():
-            self.sender.wake.set()  # each plan's rows go out while the next is planned
+            self._wake_senders()  # each plan's rows go out while the next is planned
         now = datetime.now(UTC)
         async with self.services.database.transaction() as session:
             await delivery_queue.recover_expired_leases(session, now=now)
@@ -77,7 +80,12 @@ class DeliveryEngine:
             upcoming = await deliveries.next_scheduled(session, now=now)
         self.services.metrics.queue_depth.set(depth)
         self._schedule_publication(upcoming)
-        self.sender.wake.set()
+        self._wake_senders()
+
+    async def start_sms(self, context: Context) -> None:
+        """Bind to the SMSC as soon as the app runs (inbound keywords need the session)."""
+        if self.sms is not None:
+            self.sms.ensure_running()
 
     async def expire(self, context: Context) -> None:
         """Expire alerts whose time is up; their unsent rows are recorded as skipped."""
@@ -113,8 +121,15 @@ class DeliveryEngine:
             )
 
     def stop(self) -> None:
-        """Ask the sender to finish its in-flight sends and hand back the rest."""
+        """Ask the senders to finish their in-flight sends and hand back the rest."""
         self.sender.stop.set()
+        if self.sms is not None:
+            self.sms.stop()
+
+    def _wake_senders(self) -> None:
+        self.sender.wake.set()
+        if self.sms is not None:
+            self.sms.wake()
 
     # --- internals -----------------------------------------------------------------------
 
@@ -129,6 +144,8 @@ class DeliveryEngine:
         self._recovered = True
 
     def _ensure_sender(self) -> None:
+        if self.sms is not None:
+            self.sms.ensure_running()
         if self._task is not None and not self._task.done():
             return
         if self._task is not None and not self._task.cancelled() and self._task.exception():
@@ -155,6 +172,8 @@ class DeliveryEngine:
                 minute=local_minute(now, settings.tz),
                 admin_ids=settings.admin_ids,
                 default_language=settings.default_language,
+                sms=settings.sms_enabled,
+                extreme_always=settings.sms_extreme_always,
             )
             if plan is None:
                 return None
@@ -169,10 +188,11 @@ class DeliveryEngine:
             )
         self.last_plan_seconds = time.perf_counter() - started
         log.info(
-            "planned %s: %d sends, %d edits in %.2f s",
+            "planned %s: %d sends, %d edits, %d SMS in %.2f s",
             found.identifier,
             plan.sends,
             plan.edits,
+            plan.sms,
             self.last_plan_seconds,
         )
         return plan

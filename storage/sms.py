@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import storage.models  # noqa: F401  (registers the resident tables)
-from domain.delivery.rules import Kind
+from domain.delivery.rules import Kind, State
 from domain.sms.numbers import SMS_CHAT_BASE
 from storage.delivery_models import delivery
 from storage.models import Resident, Subscription
@@ -144,6 +144,21 @@ async def forget_sms_deliveries(session: AsyncSession, *, recipient_ids: Sequenc
     await session.execute(
         delete(delivery).where(delivery.c.kind == Kind.SMS.value, delivery.c.chat_id.in_(keys))
     )
+
+
+async def stop_numbers(session: AsyncSession, *, recipient_ids: Sequence[int]) -> None:
+    """The SMSC says these numbers are invalid: erase them; nothing waiting is ever sent."""
+    keys = [SMS_CHAT_BASE - r for r in recipient_ids]
+    await session.execute(
+        update(delivery)
+        .where(
+            delivery.c.kind == Kind.SMS.value,
+            delivery.c.chat_id.in_(keys),
+            delivery.c.state.in_([State.PENDING.value, State.HELD.value]),
+        )
+        .values(state=State.BLOCKED.value, last_error="invalid number")
+    )
+    await session.execute(delete(sms_recipient).where(sms_recipient.c.id.in_(list(recipient_ids))))
 
 
 async def set_fallback(

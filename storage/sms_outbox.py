@@ -10,7 +10,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    bindparam,
     case,
     func,
     literal,
@@ -183,15 +182,23 @@ async def record_parts(session: AsyncSession, *, parts: Sequence[tuple[int, int,
         )
 
 
-async def record_receipts(session: AsyncSession, *, receipts: Sequence[tuple[str, bool]]) -> None:
-    """Delivery receipts: (smsc id, delivered)."""
-    if receipts:
-        await session.execute(
-            update(sms_part)
-            .where(sms_part.c.smsc_id == bindparam("sid"))
-            .values(receipt=bindparam("outcome")),
-            [{"sid": s, "outcome": DELIVERED if ok else UNDELIVERED} for s, ok in receipts],
-        )
+async def record_receipts(
+    session: AsyncSession, *, receipts: Sequence[tuple[str, bool]]
+) -> set[str]:
+    """Delivery receipts: (smsc id, delivered). Returns the ids that matched a part (a receipt
+    can arrive before its submit is recorded)."""
+    matched: set[str] = set()
+    for outcome, ok in ((DELIVERED, True), (UNDELIVERED, False)):
+        ids = [i for i, delivered in receipts if delivered is ok]
+        if ids:
+            result = await session.execute(
+                update(sms_part)
+                .where(sms_part.c.smsc_id.in_(ids))
+                .values(receipt=outcome)
+                .returning(sms_part.c.smsc_id)
+            )
+            matched.update(result.scalars())
+    return matched
 
 
 async def sms_tally(session: AsyncSession, *, alert_id: int) -> SmsTally:

@@ -6,6 +6,8 @@ from core.i18n import N_, Translator
 from domain.alerts import Alert, MsgType, is_exercise
 from domain.gazetteer import Gazetteer
 from domain.sms import fit
+from domain.status import DistrictStatus
+from usecases.sms import Answer, Reply
 from views.alerts import SEVERITY_NAMES
 
 # Every language's exercise SMS starts with this word, so nobody mistakes one for a real alert.
@@ -41,3 +43,65 @@ def render_sms(_: Translator, alert: Alert, *, gazetteer: Gazetteer) -> str:
         pieces.append(text.instruction.strip())
     tail = _.plain("Ref {reference}", reference=alert.identifier)
     return fit(" ".join(head), [" ".join(p.split()) for p in pieces], tail)
+
+
+def render_reply(_: Translator, reply: Reply, *, gazetteer: Gazetteer) -> str:
+    """The answer to an inbound SMS, in its sender's language, within two segments."""
+    district = district_names(_, (reply.district,), gazetteer) if reply.district else ""
+    match reply.answer:
+        case Answer.JOINED:
+            text = _.plain(
+                "Joined {district}: you will get verified alerts by SMS. STOP ends them.",
+                district=district,
+            )
+        case Answer.ALREADY:
+            text = _.plain("You already get alerts for {district}.", district=district)
+        case Answer.STOPPED_ALL:
+            text = _.plain(
+                "Stopped: no more SMS alerts, and your number is erased. "
+                "JOIN and a district starts them again."
+            )
+        case Answer.STOPPED_ONE:
+            text = _.plain(
+                "Stopped alerts for {district}. Still following: {districts}.",
+                district=district,
+                districts=district_names(_, reply.districts, gazetteer),
+            )
+        case Answer.STATUS:
+            assert reply.status is not None
+            return _status(_, reply.status, district)
+        case Answer.NEED_PLACE:
+            text = _.plain("Send a district after the keyword, for example: JOIN QUETTA")
+        case Answer.UNKNOWN_PLACE:
+            text = _.plain(
+                "We do not know the place {place}. Send for example: JOIN QUETTA",
+                place=reply.place[:40],
+            )
+        case Answer.SUGGEST:
+            text = _.plain(
+                "Did you mean {districts}? Send the keyword again with one of them.",
+                districts=district_names(_, reply.districts, gazetteer),
+            )
+        case Answer.HELP:
+            text = _.plain(
+                "Khabardar alerts. JOIN district: subscribe. STATUS district: the situation. "
+                "STOP district: end one. STOP: end all and erase your number."
+            )
+        case _:
+            text = _.plain("Sorry, we did not understand. Send HELP for the keywords.")
+    return fit(text, [], "")
+
+
+def _status(_: Translator, status: DistrictStatus, district: str) -> str:
+    count = status.active_count
+    if not count:
+        return fit(_.plain("{district}: no active alerts.", district=district), [], "")
+    head = _.plain("{district}, alerts in force: {count}.", district=district, count=count)
+    lines = [
+        _.plain("{severity}:", severity=_.plain(SEVERITY_NAMES[a.content.severity]))
+        + " "
+        + " ".join(a.content.text(_.language).headline.split())
+        for group in status.active.values()
+        for a in group
+    ]
+    return fit(head, lines, "")

@@ -1,0 +1,107 @@
+"""What an inbound SMS asks for (JOIN / STOP / STATUS / HELP), in one transaction each."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from core.numbers import NumberVault
+from domain.gazetteer import Gazetteer, ResolutionKind
+from domain.sms import Keyword, parse_command
+from domain.status import DistrictStatus
+from storage import sms
+from storage.db import Database
+from usecases.status import district_status
+
+_RESOLVED = (ResolutionKind.DISTRICT, ResolutionKind.TOWN, ResolutionKind.CORRECTED)
+
+
+class Answer(enum.StrEnum):
+    """What the service answers by SMS."""
+
+    JOINED = "joined"
+    ALREADY = "already"
+    STOPPED_ALL = "stopped_all"
+    STOPPED_ONE = "stopped_one"
+    STATUS = "status"
+    HELP = "help"
+    NEED_PLACE = "need_place"
+    UNKNOWN_PLACE = "unknown_place"
+    SUGGEST = "suggest"
+    UNKNOWN_KEYWORD = "unknown_keyword"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An answer, its language, and what fills it (district slugs, the resident's own words)."""
+
+    answer: Answer
+    language: str
+    keyword: Keyword | None = None
+    district: str = ""
+    place: str = ""
+    districts: tuple[str, ...] = ()
+    status: DistrictStatus | None = field(default=None, compare=False)
+
+
+def _place(gazetteer: Gazetteer, words: str) -> tuple[str | None, tuple[str, ...]]:
+    """The district a place means, or the districts it might mean."""
+    found = gazetteer.resolve(words)
+    if found.kind in _RESOLVED and found.district is not None:
+        return found.district.slug, ()
+    return None, tuple(dict.fromkeys(c.district.slug for c in found.candidates))[:3]
+
+
+async def answer_sms(
+    *,
+    database: Database,
+    vault: NumberVault,
+    gazetteer: Gazetteer,
+    number: str,
+    text: str,
+    now: datetime,
+    stale_after: timedelta,
+) -> Reply:
+    """Act on one inbound SMS from `number` (normalised) and say what to answer."""
+    command = parse_command(text)
+    language, keyword = command.language, command.keyword
+    if keyword is None:
+        return Reply(Answer.UNKNOWN_KEYWORD, language)
+    if keyword is Keyword.HELP:
+        return Reply(Answer.HELP, language)
+    key = vault.lookup(number)
+    district: str | None = None
+    if command.place:
+        district, candidates = _place(gazetteer, command.place)
+        if district is None:
+            answer = Answer.SUGGEST if candidates else Answer.UNKNOWN_PLACE
+            return Reply(answer, language, keyword, place=command.place, districts=candidates)
+    if keyword is Keyword.STOP:
+        async with database.transaction() as session:
+            left = await sms.leave(session, number_hash=key, district=district)
+        if district is None or not left:
+            return Reply(Answer.STOPPED_ALL, language, keyword)
+        return Reply(Answer.STOPPED_ONE, language, keyword, district=district, districts=left)
+    if district is None:
+        return Reply(Answer.NEED_PLACE, language, keyword)
+    if keyword is Keyword.STATUS:
+        report = await district_status(
+            database=database,
+            gazetteer=gazetteer,
+            district=district,
+            now=now,
+            stale_after=stale_after,
+            count_subscribers=False,
+        )
+        return Reply(Answer.STATUS, language, keyword, district=district, status=report.status)
+    async with database.transaction() as session:
+        new = await sms.join(
+            session,
+            number_hash=key,
+            sealed=vault.seal(number),
+            language=language,
+            district=district,
+            now=now,
+        )
+    return Reply(Answer.JOINED if new else Answer.ALREADY, language, keyword, district=district)
