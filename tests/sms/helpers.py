@@ -6,9 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 
+from sqlalchemy import insert, literal, select
+
 from core.numbers import NumberVault
-from storage import sms
 from storage.db import Database
+from storage.sms_models import sms_recipient, sms_subscription
 
 
 def numbers(count: int, start: int = 0) -> list[str]:
@@ -24,17 +26,30 @@ async def add_sms_residents(
     *,
     language: str = "en",
 ) -> None:
-    """SMS-only residents who joined a district."""
+    """SMS-only residents who joined a district, inserted in bulk."""
+    now = datetime.now(UTC)
+    hashes = {phone: vault.lookup(phone) for phone in phones}
     async with db.transaction() as session:
-        for phone in phones:
-            await sms.join(
-                session,
-                number_hash=vault.lookup(phone),
-                sealed=vault.seal(phone),
-                language=language,
-                district=district,
-                now=datetime.now(UTC),
+        await session.execute(
+            insert(sms_recipient),
+            [
+                {
+                    "number_hash": key,
+                    "number_sealed": vault.seal(phone),
+                    "language": language,
+                    "created_at": now,
+                }
+                for phone, key in hashes.items()
+            ],
+        )
+        await session.execute(
+            insert(sms_subscription).from_select(
+                ["recipient_id", "district"],
+                select(sms_recipient.c.id, literal(district)).where(
+                    sms_recipient.c.number_hash.in_(list(hashes.values()))
+                ),
             )
+        )
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 10.0) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import struct
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,6 +91,7 @@ class FakeSmsc:
         self.receipts = receipts
         self.port = 0
         self.submitted: list[Submitted] = []
+        self.messages_per_number: Counter[str] = Counter()  # whole messages (first parts)
         self.binds = 0
         self.rejected_binds = 0
         self.throttled = 0
@@ -262,17 +264,18 @@ class FakeSmsc:
             writer.write(_pdu("submit_sm_resp", seq, status=consts.SMPP_ESME_RINVDSTADR))
             return True
         message_id = f"{next(self._ids):08x}"
-        self.submitted.append(
-            Submitted(
-                message_id=message_id,
-                source=_str(pdu.source_addr),
-                destination=destination,
-                data_coding=int(pdu.data_coding or 0),
-                esm_class=int(pdu.esm_class or 0),
-                registered_delivery=int(pdu.registered_delivery or 0),
-                short_message=bytes(pdu.short_message or b""),
-            )
+        submitted = Submitted(
+            message_id=message_id,
+            source=_str(pdu.source_addr),
+            destination=destination,
+            data_coding=int(pdu.data_coding or 0),
+            esm_class=int(pdu.esm_class or 0),
+            registered_delivery=int(pdu.registered_delivery or 0),
+            short_message=bytes(pdu.short_message or b""),
         )
+        self.submitted.append(submitted)
+        if not submitted.udh or submitted.udh[-1] == 1:
+            self.messages_per_number[destination] += 1
         writer.write(_pdu("submit_sm_resp", seq, message_id=message_id))
         if self.receipts and int(pdu.registered_delivery or 0) & 1:
             ok = destination not in self.failing
