@@ -1,9 +1,10 @@
 """The SMS transport: drains the outbox's SMS rows over one SMPP session, records receipts.
 
-One batch at a time: claim up to `window` rows (about a second of the account's rate), submit
-them (paced by the client), record the outcomes and the SMSC's message ids in one transaction.
-A crash can therefore repeat at most `window` messages the SMSC had accepted (plus the parts of
-a long message whose later part was throttled); rows claimed but not submitted are retried.
+Two lanes, each a batch at a time: claim up to `window` rows (about a second of the account's
+rate), submit them (paced by the client, which both lanes share), record the outcomes and the
+SMSC's message ids in one transaction; while one lane records and claims, the other submits.
+A crash can therefore repeat at most LANES × `window` messages the SMSC had accepted (plus the
+parts of a long message whose later part was throttled); rows claimed but unsent are retried.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 _TRANSIENT = (0x08, 0x45, 0x64)  # ESME_RSYSERR, ESME_RSUBMITFAIL, ESME_RX_T_APPN
 # A receipt can overtake the record of its submit; unmatched ones are kept this long.
 RECEIPT_PATIENCE = timedelta(minutes=5)
+LANES = 2
 
 
 @dataclass(slots=True)
@@ -80,18 +82,21 @@ class SmsSender:
     async def run(self) -> None:
         """Send until stopped; then record what is known and hand back the rest."""
         try:
-            while not self.stop.is_set():
-                await self._record_receipts()
-                if not self.client.connected.is_set():
-                    await self._wait(self.client.connected)
-                    continue
-                if not await self._batch():
-                    await self._wait(self.wake)
-                    self.wake.clear()
+            await asyncio.gather(*(self._lane() for _ in range(LANES)))
         finally:
             await self._record_receipts()
             async with self.database.transaction() as session:
                 await delivery_queue.release_claims(session, owner=self.owner)
+
+    async def _lane(self) -> None:
+        while not self.stop.is_set():
+            await self._record_receipts()
+            if not self.client.connected.is_set():
+                await self._wait(self.client.connected)
+                continue
+            if not await self._batch():
+                await self._wait(self.wake)
+                self.wake.clear()
 
     async def _wait(self, event: asyncio.Event) -> None:
         waits = {asyncio.ensure_future(event.wait()), asyncio.ensure_future(self.stop.wait())}

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import struct
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class FakeSmsc:
         self.port = 0
         self.submitted: list[Submitted] = []
         self.messages_per_number: Counter[str] = Counter()  # whole messages (first parts)
+        self.submit_times: list[float] = []  # time.perf_counter() of each accepted submit_sm
         self.binds = 0
         self.rejected_binds = 0
         self.throttled = 0
@@ -101,6 +103,7 @@ class FakeSmsc:
         self._drop_after: int | None = None
         self._server: asyncio.Server | None = None
         self._sessions: set[asyncio.StreamWriter] = set()
+        self._serving: set[asyncio.Task[object]] = set()
         self._bound: list[asyncio.StreamWriter] = []
         self._ids = itertools.count(1)
         self._seq = itertools.count(1)
@@ -120,6 +123,7 @@ class FakeSmsc:
         assert self._server is not None
         self._server.close()
         self.drop()
+        await asyncio.gather(*self._serving, return_exceptions=True)
         await self._server.wait_closed()
 
     # --- what tests ask of it ----------------------------------------------------------
@@ -199,6 +203,9 @@ class FakeSmsc:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._sessions.add(writer)
+        task = asyncio.current_task()
+        assert task is not None
+        self._serving.add(task)
         try:
             while True:
                 head = await reader.readexactly(4)
@@ -214,6 +221,7 @@ class FakeSmsc:
             pass
         finally:
             self._sessions.discard(writer)
+            self._serving.discard(task)
             with contextlib.suppress(ValueError):
                 self._bound.remove(writer)
             writer.close()
@@ -274,6 +282,7 @@ class FakeSmsc:
             short_message=bytes(pdu.short_message or b""),
         )
         self.submitted.append(submitted)
+        self.submit_times.append(time.perf_counter())
         if not submitted.udh or submitted.udh[-1] == 1:
             self.messages_per_number[destination] += 1
         writer.write(_pdu("submit_sm_resp", seq, message_id=message_id))
