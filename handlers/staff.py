@@ -15,11 +15,13 @@ from domain.gazetteer import District, ResolutionKind, normalize_digits
 from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
+from usecases import sms as sms_usecases
 from usecases import status
 from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
 from views.map import render_map
+from views.sms import shutdown_line
 
 log = logging.getLogger(__name__)
 DEFAULT_HISTORY_DAYS = 7
@@ -77,10 +79,10 @@ async def show_overview(update: Update, context: Context) -> None:
         now=datetime.now(UTC),
         stale_after=_stale_after(context),
     )
-    await reply(
-        update,
-        staff_views.overview(_, view, gazetteer=services.gazetteer, tz=services.settings.tz),
-    )
+    text = staff_views.overview(_, view, gazetteer=services.gazetteer, tz=services.settings.tz)
+    cut = await sms_usecases.shutdowns(database=services.database)
+    line = shutdown_line(_, cut, gazetteer=services.gazetteer)
+    await reply(update, f"{text}\n\n{line}" if line else text)
 
 
 async def show_history(update: Update, context: Context) -> None:
@@ -185,14 +187,20 @@ async def _status_text(update: Update, context: Context, district: District) -> 
     )
     picture = report.status
     if not full:
-        return staff_views.public_status(_, picture, gazetteer=services.gazetteer)
-    return staff_views.district_status(
-        _,
-        picture,
-        gazetteer=services.gazetteer,
-        tz=services.settings.tz,
-        subscribers=report.subscribers or 0,
+        text = staff_views.public_status(_, picture, gazetteer=services.gazetteer)
+    else:
+        text = staff_views.district_status(
+            _,
+            picture,
+            gazetteer=services.gazetteer,
+            tz=services.settings.tz,
+            subscribers=report.subscribers or 0,
+        )
+    cut = await sms_usecases.shutdowns(database=services.database)
+    line = shutdown_line(
+        _, {d: t for d, t in cut.items() if d == district.slug}, gazetteer=services.gazetteer
     )
+    return f"{text}\n\n{line}" if line else text
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:

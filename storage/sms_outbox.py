@@ -242,3 +242,23 @@ async def sms_tally(session: AsyncSession, *, alert_id: int) -> SmsTally:
         failed=refused + int(receipt_failed),
         waiting=waiting,
     )
+
+
+async def sms_audience(
+    session: AsyncSession,
+    *,
+    alert_id: int,
+    kind_bit: int,
+    severity: int,
+    extreme_always: bool,
+) -> dict[str, int]:
+    """How many numbers an alert would text now, by language (the verifier's cost preview)."""
+    found = union(
+        _sms_only(alert_id, severity), _fallbacks(alert_id, kind_bit, severity, extreme_always)
+    ).subquery("found")
+    rows = await session.execute(
+        select(found.c.language, func.count(func.distinct(found.c.chat_id))).group_by(
+            found.c.language
+        )
+    )
+    return {language: int(count) for language, count in rows}

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from core.numbers import NumberVault
+from domain.alerts import Alert
 from domain.gazetteer import Gazetteer, ResolutionKind
-from domain.sms import Keyword, parse_command
+from domain.sms import Keyword, parse_command, segment_count
 from domain.status import DistrictStatus
-from storage import sms
+from storage import audit, deliveries, sms, sms_outbox
+from storage.audit import AuditAction
 from storage.db import Database
 from usecases.status import district_status
 
@@ -105,3 +108,55 @@ async def answer_sms(
             now=now,
         )
     return Reply(Answer.JOINED if new else Answer.ALREADY, language, keyword, district=district)
+
+
+async def set_shutdown(
+    *, database: Database, districts: list[str], on: bool, by: int, now: datetime
+) -> list[str]:
+    """An operator declares (on) or ends (off) a mobile-data shutdown, audit-logged in the same
+    transaction; the districts whose state changed."""
+    async with database.transaction() as session:
+        changed = await sms.set_shutdown(session, districts=districts, on=on, by=by, now=now)
+        if changed:
+            await audit.record(
+                session,
+                action=AuditAction.SHUTDOWN_DECLARED if on else AuditAction.SHUTDOWN_ENDED,
+                at=now,
+                actor_id=by,
+                detail={"districts": ",".join(changed)},
+            )
+    return changed
+
+
+async def shutdowns(*, database: Database) -> dict[str, datetime]:
+    """Districts under a declared data shutdown, and since when."""
+    async with database.read() as session:
+        return await sms.list_shutdowns(session)
+
+
+@dataclass(frozen=True, slots=True)
+class SmsCost:
+    """What approving an alert will send by SMS: messages, and segments (what is billed)."""
+
+    messages: int
+    segments: int
+
+
+async def sms_cost(
+    *, database: Database, alert: Alert, extreme_always: bool, render: Callable[[str], str]
+) -> SmsCost:
+    """Count the numbers an alert would text and the segments its SMS take in each language
+    (`render` gives the SMS text in a language)."""
+    async with database.read() as session:
+        alert_id = await deliveries.alert_id_of(session, identifier=alert.identifier)
+        if alert_id is None:
+            return SmsCost(0, 0)
+        by_language = await sms_outbox.sms_audience(
+            session,
+            alert_id=alert_id,
+            kind_bit=alert.kind.bit,
+            severity=int(alert.content.severity),
+            extreme_always=extreme_always,
+        )
+    segments = sum(count * segment_count(render(lang)) for lang, count in by_language.items())
+    return SmsCost(sum(by_language.values()), segments)

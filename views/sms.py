@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from core.i18n import N_, Translator
 from domain.alerts import Alert, MsgType, is_exercise
 from domain.gazetteer import Gazetteer
@@ -105,3 +108,58 @@ def _status(_: Translator, status: DistrictStatus, district: str) -> str:
         for a in group
     ]
     return fit(head, lines, "")
+
+
+def shutdown_line(_: Translator, since: Mapping[str, datetime], *, gazetteer: Gazetteer) -> str:
+    """Where a data shutdown is declared (empty when nowhere), for /status and /overview."""
+    if not since:
+        return ""
+    names = district_names(_, tuple(since), gazetteer)
+    return str(_("📵 Mobile data shutdown declared: {districts}", districts=names))
+
+
+def shutdown_usage(_: Translator, since: Mapping[str, datetime], *, gazetteer: Gazetteer) -> str:
+    """How to use /shutdown, and where one is declared now."""
+    usage = str(
+        _(
+            "Send <code>/shutdown Quetta, Nushki on</code> when mobile data is cut there "
+            "(residents with a fallback number get alerts by SMS), and "
+            "<code>/shutdown Quetta off</code> when it is back."
+        )
+    )
+    line = shutdown_line(_, since, gazetteer=gazetteer)
+    return f"{usage}\n\n{line}" if line else usage
+
+
+def shutdown_answer(
+    _: Translator,
+    on: bool,
+    districts: list[str],
+    changed: list[str],
+    *,
+    gazetteer: Gazetteer,
+) -> str:
+    """What /shutdown did."""
+    names = district_names(_, tuple(changed or districts), gazetteer)
+    if not changed:
+        return str(_("Nothing changed: {districts} already as asked.", districts=names))
+    if on:
+        return str(
+            _(
+                "📵 Data shutdown declared for {districts}: residents there with a fallback "
+                "number get alerts by SMS instead.",
+                districts=names,
+            )
+        )
+    return str(_("📶 Data shutdown ended for {districts}.", districts=names))
+
+
+def sms_cost_line(_: Translator, messages: int, segments: int) -> str:
+    """The SMS an approval will send, for the verifier (aggregators bill per segment)."""
+    return str(
+        _(
+            "📱 By SMS: {messages} messages, {segments} segments (billed per segment).",
+            messages=messages,
+            segments=segments,
+        )
+    )

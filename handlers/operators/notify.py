@@ -13,8 +13,10 @@ from core.i18n import Translator
 from domain.alerts import SYSTEM_AUTHOR, Alert, MsgType
 from domain.roles import Role
 from storage import residents, team
+from usecases.sms import SmsCost, sms_cost
 from views.alerts import render_alert
 from views.operators import pending_notice
+from views.sms import render_sms, sms_cost_line
 
 log = logging.getLogger(__name__)
 CB_VERIFY = "vf"  # vf:ok:<identifier> | vf:no:<identifier>
@@ -64,12 +66,31 @@ def pending_text(_: Translator, context: Context, alert: Alert) -> str:
 async def ask_to_verify(context: Context, alert: Alert) -> int:
     """Send the pending alert to every possible verifier; returns how many were reached."""
     reached = 0
+    cost = await _sms_cost(context, alert)
     for user_id in await verifiers(context, besides=alert.author_id):
         _ = await translator_for(context, user_id)
-        reached += await send_quietly(
-            context, user_id, pending_text(_, context, alert), verify_keyboard(_, alert)
-        )
+        text = pending_text(_, context, alert)
+        if cost is not None:
+            text += "\n\n" + sms_cost_line(_, cost.messages, cost.segments)
+        reached += await send_quietly(context, user_id, text, verify_keyboard(_, alert))
     return reached
+
+
+async def _sms_cost(context: Context, alert: Alert) -> SmsCost | None:
+    """What approving will send by SMS (None when SMS is off): a decision, so it is shown."""
+    services = context.services
+    if not services.settings.sms_enabled:
+        return None
+
+    def render(language: str) -> str:
+        return render_sms(context.translator(language), alert, gazetteer=services.gazetteer)
+
+    return await sms_cost(
+        database=services.database,
+        alert=alert,
+        extreme_always=services.settings.sms_extreme_always,
+        render=render,
+    )
 
 
 async def tell(context: Context, user_ids: Iterable[int], message: str, **values: object) -> None:
