@@ -218,6 +218,12 @@ class Settings(BaseSettings):
         """The local time zone for rendering times to people."""
         return ZoneInfo(self.timezone)
 
+    def number_vault(self) -> NumberVault | None:
+        """What seals phone numbers at rest, when SMS is configured."""
+        if not self.sms_enabled or self.sms_number_key is None:
+            return None
+        return NumberVault(self.sms_number_key.get_secret_value())
+
     @property
     def sms_enabled(self) -> bool:
         """Whether an SMPP account is configured."""

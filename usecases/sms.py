@@ -160,3 +160,37 @@ async def sms_cost(
         )
     segments = sum(count * segment_count(render(lang)) for lang, count in by_language.items())
     return SmsCost(sum(by_language.values()), segments)
+
+
+async def set_fallback(
+    *,
+    database: Database,
+    vault: NumberVault,
+    chat_id: int,
+    number: str,
+    language: str,
+    now: datetime,
+) -> None:
+    """Keep a Telegram resident's own number (sealed) for SMS during a data shutdown."""
+    async with database.transaction() as session:
+        await sms.set_fallback(
+            session,
+            chat_id=chat_id,
+            number_hash=vault.lookup(number),
+            sealed=vault.seal(number),
+            language=language,
+            now=now,
+        )
+
+
+async def erase_fallback(*, database: Database, chat_id: int) -> bool:
+    """Erase a Telegram resident's number and what was sent to it."""
+    async with database.transaction() as session:
+        return await sms.erase_fallback(session, chat_id=chat_id)
+
+
+async def fallback_number(*, database: Database, vault: NumberVault, chat_id: int) -> str | None:
+    """A Telegram resident's stored number, for /mydata (the caller masks it)."""
+    async with database.read() as session:
+        sealed = await sms.fallback_of(session, chat_id=chat_id)
+    return vault.open(sealed) if sealed else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import KhabardarApp
+from handlers.residents import sms_number
 from handlers.residents.onboarding import (
     COMMANDS,
     choose_language,
@@ -45,6 +46,8 @@ def register(app: KhabardarApp) -> None:
             CommandHandler("quiet", set_quiet_hours),
             CommandHandler("mydata", my_data),
             CommandHandler("delete", ask_delete),
+            CommandHandler("sms", sms_number.ask_number),
+            MessageHandler(filters.CONTACT, sms_number.number_shared),
             CallbackQueryHandler(language_chosen, pattern=rf"^{keyboards.CB_LANGUAGE}:[sl]:\w+$"),
             CallbackQueryHandler(show_divisions, pattern=rf"^{keyboards.CB_DIVISIONS}$"),
             CallbackQueryHandler(show_division, pattern=rf"^{keyboards.CB_DIVISION}:\d+$"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from core.context import Context
+from domain.sms.numbers import mask_number
 from handlers.common import district_list, edit, load_resident, reply
-from storage import delivery_queue, residents
+from storage import delivery_queue, residents, sms
+from usecases import sms as sms_usecases
 from usecases.residents import stored_data
 from views import keyboards
 from views import residents as views
@@ -19,18 +21,30 @@ async def my_data(update: Update, context: Context) -> None:
         await reply(update, _("Nothing is stored about this chat."))
         return
     stored = await stored_data(database=context.services.database, chat_id=resident.chat_id)
-    await reply(
-        update,
-        views.my_data(
-            _,
-            resident.chat_id,
-            resident.language,
-            district_list(context, stored.followed),
-            residents.preferences_of(resident),
-            resident.active,
-            stored.deliveries,
-        ),
+    vault = context.services.settings.number_vault()
+    number = (
+        await sms_usecases.fallback_number(
+            database=context.services.database, vault=vault, chat_id=resident.chat_id
+        )
+        if vault
+        else None
     )
+    text = views.my_data(
+        _,
+        resident.chat_id,
+        resident.language,
+        district_list(context, stored.followed),
+        residents.preferences_of(resident),
+        resident.active,
+        stored.deliveries,
+    )
+    if number is not None:
+        text += "\n\n" + _(
+            "Phone number for SMS during a data shutdown: {number} (encrypted; "
+            "<code>/sms off</code> erases it).",
+            number=mask_number(number),
+        )
+    await reply(update, text)
 
 
 async def ask_delete(update: Update, context: Context) -> None:
@@ -58,6 +72,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     async with context.services.database.transaction() as session:
         # Which alerts a chat received is personal too: erased with the rest.
         await delivery_queue.forget_chat(session, chat_id=update.effective_chat.id)
+        await sms.erase_fallback(session, chat_id=update.effective_chat.id)
         deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)
     if deleted:
         await edit(
