@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.delivery.rules import Kind, State
 from storage.delivery_models import delivery, delivery_watch
+from storage.sms_outbox import SmsTally, sms_tally
 from storage.upsert import upsert
 
 
@@ -28,6 +29,8 @@ class FanoutCounts:
     edits_waiting: int = 0
     first_sent_at: datetime | None = None
     last_sent_at: datetime | None = None
+    # SMS rows, apart: sent, delivered per receipt, failed.
+    sms: SmsTally = field(default_factory=SmsTally)
 
     @property
     def planned(self) -> int:
@@ -37,7 +40,7 @@ class FanoutCounts:
     @property
     def finished(self) -> bool:
         """Nothing is being sent any more (held rows wait for quiet hours, not for us)."""
-        return self.waiting == 0 and self.edits_waiting == 0
+        return self.waiting == 0 and self.edits_waiting == 0 and self.sms.waiting == 0
 
 
 async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts:
@@ -56,6 +59,8 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
     counts: dict[str, int] = {}
     first = last = None
     for kind, state, count, earliest, latest in rows:
+        if kind == Kind.SMS.value:
+            continue  # counted apart, with their receipts
         if kind == Kind.EDIT.value:
             key = "edited" if state == State.SENT.value else "edits_waiting"
             if state in (State.PENDING.value, State.CLAIMED.value, State.SENT.value):
@@ -65,7 +70,8 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
         counts[key] = counts.get(key, 0) + count
         if state == State.SENT.value:
             first, last = earliest, latest
-    return FanoutCounts(**counts, first_sent_at=first, last_sent_at=last)
+    texted = await sms_tally(session, alert_id=alert_id)
+    return FanoutCounts(**counts, first_sent_at=first, last_sent_at=last, sms=texted)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from faketg import FakeTelegram
 from storage import deliveries, sms, sms_outbox
 from storage.db import Database
 from storage.sms_outbox import SmsTally
-from tests.delivery.helpers import add_residents, publish
+from tests.delivery.helpers import AUTHOR, add_residents, publish
 from tests.sms.helpers import add_sms_residents, eventually, numbers
 
 URDU_HEADLINE = "کوئٹہ بائی پاس کے قریب فائرنگ"
@@ -27,7 +27,7 @@ async def tally(db: Database, identifier: str) -> SmsTally:
 
 
 async def test_sms_only_residents_get_the_alert_and_receipts_mark_it_delivered(
-    bot: KhabardarApp, smsc: FakeSmsc, database: Database, vault: NumberVault
+    fake: FakeTelegram, bot: KhabardarApp, smsc: FakeSmsc, database: Database, vault: NumberVault
 ) -> None:
     english, urdu = numbers(20), numbers(5, start=100)
     await add_sms_residents(database, vault, english)
@@ -51,6 +51,9 @@ async def test_sms_only_residents_get_the_alert_and_receipts_mark_it_delivered(
         return await tally(database, alert.identifier) == expected
 
     await eventually(settled)
+    # The operators' report shows SMS apart from Telegram messages.
+    report = await fake.wait_for_message(AUTHOR, "📱 SMS: 25 sent", timeout=10)
+    assert "Delivered: 0 of 0" in report.plain
 
 
 async def test_throttling_backs_off_and_loses_nothing(
