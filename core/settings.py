@@ -93,9 +93,9 @@ class Settings(BaseSettings):
     sms_number_key: SecretStr | None = None
     sms_extreme_always: bool = False  # Extreme alerts to every number, shutdown or not
 
-    @field_validator("smpp_host", mode="before")
+    @field_validator("smpp_host", "smpp_password", "sms_number_key", mode="before")
     @classmethod
-    def _blank_host_is_none(cls, value: object) -> object:
+    def _blank_sms_setting_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("sms_sender_id")
