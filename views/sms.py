@@ -9,6 +9,7 @@ from core.i18n import N_, Translator
 from domain.alerts import Alert, MsgType, is_exercise
 from domain.gazetteer import Gazetteer
 from domain.sms import fit
+from domain.sms.encoding import gsm_friendly
 from domain.status import DistrictStatus
 from usecases.sms import Answer, Reply
 from views.alerts import SEVERITY_NAMES
@@ -39,13 +40,19 @@ def render_sms(_: Translator, alert: Alert, *, gazetteer: Gazetteer) -> str:
         head.append(_.plain("CANCELLED {reference}:", reference=alert.references or ""))
     head.append(_.plain("{severity}:", severity=_.plain(SEVERITY_NAMES[content.severity])))
     text = content.text(_.language)
-    pieces = [district_names(_, content.districts, gazetteer) + ".", text.headline.strip()]
+    pieces = [district_names(_, content.districts, gazetteer) + ".", _sentence(text.headline)]
     if alert.msg_type is MsgType.CANCEL and alert.note:
         pieces.append(alert.note.strip())
     if text.instruction:
         pieces.append(text.instruction.strip())
     tail = _.plain("Ref {reference}", reference=alert.identifier)
-    return fit(" ".join(head), [" ".join(p.split()) for p in pieces], tail)
+    return fit(" ".join(head), [gsm_friendly(" ".join(p.split())) for p in pieces], tail)
+
+
+def _sentence(text: str) -> str:
+    """A headline read as a sentence: it ends with a full stop unless it has its own."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?۔؟" else text + "."
 
 
 def render_reply(_: Translator, reply: Reply, *, gazetteer: Gazetteer) -> str:

@@ -20,6 +20,10 @@ async def test_demo_plays_the_seed_story(tmp_path: Path) -> None:
     assert transcript.count("Ref KB-2026-0001 · ✅ verified by 2 operators") == 1
     assert "حوالہ KB-2026-0001 · ✅ دو آپریٹرز کا تصدیق شدہ" in transcript
     assert "bot replies to Bilal, Pasni:\n    │ 🟠 SEVERE" not in transcript
+    # Karim has no Telegram: he joins by SMS and gets the rail suspension by SMS.
+    assert "texts the service number: JOIN DALBANDIN" in transcript
+    assert "Joined Chagai" in transcript
+    assert "│ SEVERE: Quetta, Mastung, Nushki, Chagai. Quetta-Taftan trains suspended" in transcript
     assert transcript.rstrip().endswith("everything above went through HTTP.")
 
 

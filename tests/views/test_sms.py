@@ -32,7 +32,7 @@ def alert(**overrides: object) -> Alert:
 
 def test_english_alert() -> None:
     text = render_sms(CATALOGS.get("en"), alert(), gazetteer=G)
-    assert text == "SEVERE: Quetta. Firing near Quetta bypass Stay in. Ref KB-2026-0042"
+    assert text == "SEVERE: Quetta. Firing near Quetta bypass. Stay in. Ref KB-2026-0042"
     assert coding_of(text) is Coding.GSM7
 
 
@@ -70,3 +70,10 @@ def test_exercises_begin_with_exercise_in_every_language(language: str) -> None:
     found = alert(status=Status.EXERCISE, severity=Severity.EXTREME)
     text = render_sms(CATALOGS.get(language), found, gazetteer=G)
     assert text.startswith("EXERCISE")
+
+
+def test_typographic_dashes_do_not_force_ucs2() -> None:
+    texts = (AlertText("en", "Quetta–Taftan trains suspended", "", "Don’t travel — use the N-40"),)
+    text = render_sms(CATALOGS.get("en"), alert(texts=texts), gazetteer=G)
+    assert "Quetta-Taftan trains suspended. Don't travel - use the N-40" in text
+    assert coding_of(text) is Coding.GSM7
