@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.alerts import Alert, Severity
 from domain.gazetteer import CoordSource, District
@@ -197,6 +197,8 @@ class StatusOut(BaseModel):
     stale: bool
     stale_after_hours: int
     subscribers: int
+    # Set while operators have declared a mobile-data shutdown here (/shutdown).
+    data_shutdown_since: datetime | None = None
 
     @classmethod
     def of(cls, s: DistrictStatus, *, subscribers: int) -> StatusOut:
@@ -247,6 +249,8 @@ class OverviewOut(BaseModel):
     last_verified_update: datetime | None
     stale: bool
     divisions: list[DivisionOut]
+    # Districts under a declared mobile-data shutdown, and since when.
+    data_shutdowns: dict[str, datetime] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, o: Overview) -> OverviewOut:

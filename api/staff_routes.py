@@ -17,6 +17,7 @@ from domain.alerts import Alert, AlertKind, AlertState, Status, parse_identifier
 from storage.alert_queries import get_alert
 from storage.audit import export_audit_rows
 from storage.status_queries import AlertFilter, search_alerts
+from usecases import sms as sms_usecases
 from usecases import status
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
@@ -63,7 +64,9 @@ async def district_status(services: ServicesDep, slug: str, _caller: StaffCaller
         stale_after=_stale_after(services),
         count_subscribers=True,
     )
-    return StatusOut.of(report.status, subscribers=report.subscribers or 0)
+    found = StatusOut.of(report.status, subscribers=report.subscribers or 0)
+    cut = await sms_usecases.shutdowns(database=services.database)
+    return found.model_copy(update={"data_shutdown_since": cut.get(slug)})
 
 
 @router.get("/overview", response_model=OverviewOut)
@@ -75,7 +78,8 @@ async def overview(services: ServicesDep, _caller: StaffCaller) -> OverviewOut:
         now=datetime.now(UTC),
         stale_after=_stale_after(services),
     )
-    return OverviewOut.of(view)
+    cut = await sms_usecases.shutdowns(database=services.database)
+    return OverviewOut.of(view).model_copy(update={"data_shutdowns": cut})
 
 
 DistrictQ = Annotated[str | None, Query(description="District slug, e.g. quetta")]
