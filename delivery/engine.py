@@ -59,6 +59,7 @@ class DeliveryEngine:
         self.sms = SmsLink(app, book=self.book, owner=self.owner) if settings.sms_enabled else None
         self._task: asyncio.Task[None] | None = None
         self._recovered = False
+        self._recovering = asyncio.Lock()
         self._planning = asyncio.Lock()
         self._publish_job: Job[Context] | None = None
         self._publish_at: datetime | None = None
@@ -83,9 +84,13 @@ class DeliveryEngine:
         self._wake_senders()
 
     async def start_sms(self, context: Context) -> None:
-        """Bind to the SMSC as soon as the app runs (inbound keywords need the session)."""
-        if self.sms is not None:
-            self.sms.ensure_running()
+        """Bind to the SMSC as soon as the app runs (inbound keywords need the session); rows
+        a killed process left claimed are handed back first, so none is sent twice by that."""
+        if self.sms is None:
+            return
+        if not self._recovered:
+            await self._recover()
+        self.sms.ensure_running()
 
     async def expire(self, context: Context) -> None:
         """Expire alerts whose time is up; their unsent rows are recorded as skipped."""
@@ -134,6 +139,12 @@ class DeliveryEngine:
     # --- internals -----------------------------------------------------------------------
 
     async def _recover(self) -> None:
+        async with self._recovering:
+            if not self._recovered:
+                await self._release_leftovers()
+                self._recovered = True
+
+    async def _release_leftovers(self) -> None:
         # SQLite has one worker, so rows still claimed at start-up belong to this process's
         # previous life (killed): retry them now rather than after their lease runs out.
         if self.services.database.is_sqlite:
@@ -141,7 +152,6 @@ class DeliveryEngine:
                 released = await delivery_queue.release_claims(session)
             if released:
                 log.warning("retrying %d deliveries claimed before a restart", released)
-        self._recovered = True
 
     def _ensure_sender(self) -> None:
         if self.sms is not None:
