@@ -26,19 +26,16 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the resident tables)
 from domain.alerts import Alert, AlertState
 from domain.delivery.rules import RECEIVED, Kind, State, audience_of, is_urgent, priority_of
-from storage.alert_models import UTCDateTime, alert, alert_district, team_member
+from storage.alert_models import UTCDateTime, alert, team_member
 from storage.alert_queries import mark_delivery_planned
+from storage.audience import admits, followers, resident
 from storage.delivery_models import delivery
 from storage.sms_outbox import cut_off_chats, plan_sms
 from storage.upsert import upsert
 
-resident = SQLModel.metadata.tables["resident"]
-subscription = SQLModel.metadata.tables["subscription"]
 _VERIFIED = AlertState.VERIFIED.value
 _WAITING = (State.PENDING.value, State.HELD.value)
 _COLUMNS = [
@@ -183,21 +180,11 @@ async def plan_deliveries(
 def _subscribers(
     alert_id: int, kind_bit: int, severity: int
 ) -> Select[tuple[int, str, int | None, int | None]]:
-    return (
-        select(
-            resident.c.chat_id, resident.c.language, resident.c.quiet_start, resident.c.quiet_end
-        )
-        .select_from(
-            alert_district.join(
-                subscription, subscription.c.district == alert_district.c.district
-            ).join(resident, resident.c.chat_id == subscription.c.chat_id)
-        )
-        .where(
-            alert_district.c.alert_id == alert_id,
-            resident.c.active.is_(True),
-            resident.c.kinds_mask.op("&")(kind_bit) != 0,
-            resident.c.min_severity <= severity,
-        )
+    return select(
+        resident.c.chat_id, resident.c.language, resident.c.quiet_start, resident.c.quiet_end
+    ).where(
+        resident.c.chat_id.in_(followers(alert_id)),
+        admits(literal(kind_bit), literal(severity)),
     )
 
 

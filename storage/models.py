@@ -56,4 +56,5 @@ class Subscription(SQLModel, table=True):
 import storage.alert_models  # noqa: E402
 import storage.delivery_models  # noqa: E402
 import storage.session_models  # noqa: E402
-import storage.sms_models  # noqa: E402, F401
+import storage.sms_models  # noqa: E402
+import storage.verification_models  # noqa: E402, F401

@@ -71,7 +71,8 @@ async def show_help(update: Update, context: Context) -> None:
     lines.extend(f"/{name} — {_(description)}" for name, description in COMMANDS)
     lines.append("")
     lines.append(_("You can also just send the name of a district or town, e.g. Dalbandin."))
+    # Marked per line so "/start — …" reads right-to-left in Urdu and Pashto; the team's part
+    # is not: its form example is copied into messages, where a mark would break the fields.
+    text = _.finish("\n".join(lines))
     team = team_help(_, await role_of(update, context))
-    if team:
-        lines += ["", team]
-    await reply(update, "\n".join(lines))
+    await reply(update, f"{text}\n\n{team}" if team else text)

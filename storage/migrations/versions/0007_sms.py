@@ -3,7 +3,7 @@
 SMS deliveries are rows of the existing outbox (kind "sms"), so the outbox itself is unchanged.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0010 (written on 0004; chained after 0010 when main was merged in)
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
