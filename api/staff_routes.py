@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from storage.audit import export_audit_rows
 from storage.status_queries import AlertFilter, search_alerts
 from usecases import sms as sms_usecases
 from usecases import status
+from views.map import render_situation
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 MAX_CSV_ROWS = 10_000
@@ -207,3 +209,30 @@ def _cell(value: object) -> str:
         return ""
     text = value.isoformat() if isinstance(value, datetime) else str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+@router.get(
+    "/map.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "The map /map sends"}},
+)
+async def situation_map(
+    services: ServicesDep,
+    _caller: StaffCaller,
+    lang: Annotated[str | None, Query(description="Language of labels, e.g. ur")] = None,
+) -> Response:
+    """District outlines coloured by highest active severity, suspended routes, a legend."""
+    language = lang if lang in services.catalogs.languages else services.settings.default_language
+    now = datetime.now(UTC)
+    view = await status.map_view(database=services.database, now=now)
+    png = await asyncio.to_thread(
+        render_situation,
+        services.gazetteer,
+        view.highest,
+        view.suspended,
+        services.catalogs.get(language),
+        now=now,
+        tz=services.settings.tz,
+    )
+    # A picture of the situation now: never cached by a proxy or the browser.
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -20,7 +20,7 @@ from usecases import status
 from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
-from views.map import render_map
+from views.map import render_situation
 from views.sms import shutdown_line
 
 log = logging.getLogger(__name__)
@@ -120,23 +120,22 @@ async def send_map(update: Update, context: Context) -> None:
     """A picture of the province coloured by each district's highest active severity."""
     _resident, _ = await load_resident(update, context)
     services, now = context.services, datetime.now(UTC)
-    highest = await status.highest_by_district(database=services.database, now=now)
-    subtitle = (
-        f"{now.astimezone(services.settings.tz):%d %b %Y, %H:%M} ({services.settings.timezone})"
-    )
+    view = await status.map_view(database=services.database, now=now)
     # Drawing takes a tenth of a second or more: off the event loop, so other chats wait less.
     png = await asyncio.to_thread(
-        render_map,
+        render_situation,
         services.gazetteer,
-        highest,
-        title=f"{services.gazetteer.region.name}: active alerts",
-        subtitle=subtitle,
+        view.highest,
+        view.suspended,
+        _,
+        now=now,
+        tz=services.settings.tz,
     )
     message = update.effective_message
     assert message is not None
     await message.reply_photo(
         png,
-        caption=staff_views.map_caption(_, highest, now=now, tz=services.settings.tz),
+        caption=staff_views.map_caption(_, view.highest, now=now, tz=services.settings.tz),
         do_quote=False,
     )
 

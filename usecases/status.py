@@ -91,3 +91,20 @@ async def highest_by_district(*, database: Database, now: datetime) -> dict[str,
     async with database.read() as session:
         published = await list_published_since(session, since=now - summaries.WINDOW)
     return summaries.highest_by_district(published, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    """What the map shows: each district's highest active severity, and suspended routes."""
+
+    highest: dict[str, Severity]
+    suspended: frozenset[str]  # codes of routes with an active transport suspension
+
+
+async def map_view(*, database: Database, now: datetime) -> MapView:
+    """The map's colours and the routes to draw as suspended, from published alerts."""
+    async with database.read() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+    active = [a for a in published if summaries.is_published(a) and summaries.is_active(a, now)]
+    routes = frozenset(s.route for s in summaries.suspensions_of(active) if s.route)
+    return MapView(summaries.highest_by_district(published, now=now), routes)

@@ -21,6 +21,7 @@ from domain.gazetteer.model import (
     RouteKind,
     Town,
 )
+from domain.gazetteer.outlines import Outline, Placement, PlacementKind, distance_km
 from domain.gazetteer.text import normalize_digits
 
 __all__ = [
@@ -35,11 +36,15 @@ __all__ = [
     "Gazetteer",
     "GazetteerError",
     "InputTooLong",
+    "Outline",
+    "Placement",
+    "PlacementKind",
     "Region",
     "Resolution",
     "ResolutionKind",
     "Route",
     "RouteKind",
     "Town",
+    "distance_km",
     "normalize_digits",
 ]

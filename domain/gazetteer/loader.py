@@ -20,6 +20,7 @@ from domain.gazetteer.model import (
     RouteKind,
     Town,
 )
+from domain.gazetteer.outlines import Outline, load_outlines
 from domain.gazetteer.text import CODE_CHARS, compact, split_names, words
 
 REGION_FILE = "region.csv"
@@ -43,6 +44,7 @@ class GazetteerData:
     districts: tuple[District, ...]
     towns: tuple[Town, ...]
     routes: tuple[Route, ...]
+    outlines: tuple[Outline, ...] = ()  # district outlines, when the directory has them
 
 
 @dataclass(slots=True)
@@ -364,4 +366,5 @@ def load_directory(directory: Path) -> GazetteerData:
     else:
         order = dict.fromkeys(district.division for district in districts)
         divisions = tuple(Division(name) for name in order)
-    return GazetteerData(region, divisions, tuple(districts), tuple(towns), tuple(routes))
+    outlines = load_outlines(directory, known)
+    return GazetteerData(region, divisions, tuple(districts), tuple(towns), tuple(routes), outlines)

@@ -6,6 +6,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from core.context import KhabardarApp
 from handlers.residents import sms_number
+from handlers.residents.location import location_shared, share_button_typed
 from handlers.residents.onboarding import (
     COMMANDS,
     choose_language,
@@ -27,7 +28,7 @@ from handlers.residents.subscriptions import (
     subscribe,
     unsubscribe,
 )
-from views import keyboards
+from views import keyboards, location
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -48,6 +49,11 @@ def register(app: KhabardarApp) -> None:
             CommandHandler("delete", ask_delete),
             CommandHandler("sms", sms_number.ask_number),
             MessageHandler(filters.CONTACT, sms_number.number_shared),
+            MessageHandler(filters.LOCATION, location_shared),
+            MessageHandler(
+                filters.TEXT & filters.Regex(rf"^{location.PIN}") & ~filters.COMMAND,
+                share_button_typed,
+            ),
             CallbackQueryHandler(language_chosen, pattern=rf"^{keyboards.CB_LANGUAGE}:[sl]:\w+$"),
             CallbackQueryHandler(show_divisions, pattern=rf"^{keyboards.CB_DIVISIONS}$"),
             CallbackQueryHandler(show_division, pattern=rf"^{keyboards.CB_DIVISION}:\d+$"),

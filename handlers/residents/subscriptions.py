@@ -15,6 +15,7 @@ from handlers.common import (
     edit,
     followed_slugs,
     load_resident,
+    offer_location,
     picker_screen,
     reply,
     stale_button,
@@ -97,6 +98,7 @@ async def _follow_named_places(update: Update, context: Context, text: str) -> N
 async def _open_picker(update: Update, context: Context) -> None:
     _resident, _ = await load_resident(update, context)
     followed = await followed_slugs(update, context)
+    await offer_location(update, context)  # first, so the picker is the newest message
     await reply(update, *picker_screen(context, _, followed))
 
 

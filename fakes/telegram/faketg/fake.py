@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -111,6 +112,35 @@ class FakeTelegram:
             user_id or _default_user(chat_id), first_name, language_code, username
         )
         return self.state.user_message(chat_id, text, user)
+
+    def send_location(
+        self,
+        chat_id: int,
+        latitude: float,
+        longitude: float,
+        *,
+        user_id: int | None = None,
+        language_code: str | None = "en",
+        live_period: int | None = None,
+        venue_title: str | None = None,
+        forwarded_from: str | None = None,
+    ) -> int:
+        """A user shares a location: live, as a venue, or forwarded; returns the update_id."""
+        user = self.state.user(user_id or _default_user(chat_id), "Test", language_code, None)
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            location["live_period"] = live_period
+        extra: dict[str, Any] = {}
+        if venue_title is not None:
+            extra["venue"] = {"title": venue_title, "address": ""}
+        if forwarded_from is not None:
+            # Bot API 7+: a forward carries forward_origin (here a user who hides their account).
+            extra["forward_origin"] = {
+                "type": "hidden_user",
+                "date": int(time.time()) - 60,
+                "sender_user_name": forwarded_from,
+            }
+        return self.state.user_location(chat_id, user, location, extra)
 
     def send_contact(
         self,

@@ -47,6 +47,16 @@ class SentMessage:
         """All button labels, row by row."""
         return [b.text for row in self.buttons for b in row]
 
+    @property
+    def reply_keyboard(self) -> list[dict[str, Any]]:
+        """The buttons of a reply keyboard (under the text box), e.g. request_location ones."""
+        rows = (self.reply_markup or {}).get("keyboard") or []
+        return [
+            button if isinstance(button, dict) else {"text": button}
+            for row in rows
+            for button in row
+        ]
+
     def button(self, label: str) -> Button:
         """The button whose text equals (or else contains) ``label``."""
         flat = [b for row in self.buttons for b in row]

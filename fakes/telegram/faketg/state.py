@@ -141,6 +141,26 @@ class FakeState:
 
     def user_message(self, chat_id: int, text: str, user: dict[str, Any]) -> int:
         """Store a message a user typed and enqueue its Update."""
+        content: dict[str, Any] = {"text": text}
+        command = _COMMAND.match(text)
+        if command:
+            length = utf16_len(command.group(0))
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self._user_content(chat_id, user, content, text)
+
+    def user_location(
+        self, chat_id: int, user: dict[str, Any], location: dict[str, Any], extra: dict[str, Any]
+    ) -> int:
+        """Store a location (or venue, live location, forward) a user sent; enqueue it."""
+        content = {"location": location, **extra}
+        if "venue" in content:
+            content["venue"] = {"location": location, **content["venue"]}
+        summary = f"[location {location['latitude']}, {location['longitude']}]"
+        return self._user_content(chat_id, user, content, summary)
+
+    def _user_content(
+        self, chat_id: int, user: dict[str, Any], content: dict[str, Any], summary: str
+    ) -> int:
         if chat_id > 0 and chat_id not in self.chat_info:
             info = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
             if "username" in user:
@@ -154,15 +174,11 @@ class FakeState:
             "from": user,
             "chat": self.chat_object(chat_id),
             "date": int(time.time()),
-            "text": text,
+            **content,
         }
-        command = _COMMAND.match(text)
-        if command:
-            length = utf16_len(command.group(0))
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         chat.user_messages[message_id] = message
         update_id = self.enqueue({"message": message})
-        self.emit(FakeEvent("user_message", chat_id, text, update=message))
+        self.emit(FakeEvent("user_message", chat_id, summary, update=message))
         return update_id
 
     def user_contact(
