@@ -6,14 +6,16 @@ from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup
 
 from core.i18n import Catalogs
 from domain.alerts import Alert
-from domain.delivery.rules import Kind
+from domain.delivery.rules import EDIT_OF, Kind
 from domain.gazetteer import Gazetteer
 from storage import alert_queries, deliveries
 from storage.delivery_queue import Claimed
 from views.alerts import render_alert
+from views.checkins import alert_keyboard, checkin_rows
 from views.delivery import edited_copy
 from views.sms import render_sms
 
@@ -33,6 +35,7 @@ class AlertBook:
         self._alerts: dict[int, Alert] = {}
         self._originals: dict[int, tuple[int, Alert]] = {}
         self._texts: dict[tuple[int, str, Kind], str] = {}
+        self._markups: dict[tuple[int, str], InlineKeyboardMarkup | None] = {}
 
     async def load(self, session: AsyncSession, alert_ids: Collection[int]) -> None:
         """Fetch the alerts (and originals) not yet known."""
@@ -43,6 +46,7 @@ class AlertBook:
             self._alerts.clear()
             self._originals.clear()
             self._texts.clear()
+            self._markups.clear()
             missing = set(alert_ids)
         for alert_id in missing:
             identifier = await deliveries.identifier_of(session, alert_id=alert_id)
@@ -77,10 +81,21 @@ class AlertBook:
             text = self._texts[key] = self._render(row)
         return text
 
+    def markup(self, row: Claimed) -> InlineKeyboardMarkup | None:
+        """The buttons under a new message: check-ins under Severe or Extreme real alerts."""
+        if row.kind is not Kind.SEND:
+            return None  # an edit without markup also takes the buttons off the closed copy
+        key = (row.alert_id, row.language)
+        if key not in self._markups:
+            alert = self._alerts[row.alert_id]
+            _ = self._catalogs.get(row.language)
+            self._markups[key] = alert_keyboard(checkin_rows(_, alert))
+        return self._markups[key]
+
     def _render(self, row: Claimed) -> str:
         _ = self._catalogs.get(row.language)
         alert = self._alerts[row.alert_id]
-        if row.kind is Kind.SEND:
+        if row.kind not in EDIT_OF:  # a new message: a resident's copy or a channel post
             return str(render_alert(_, alert, gazetteer=self._gazetteer, tz=self._tz))
         if row.kind is Kind.SMS:
             return render_sms(_, alert, gazetteer=self._gazetteer)

@@ -17,6 +17,9 @@ from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
 from usecases import sms as sms_usecases
 from usecases import status
+from usecases.checkins import checkin_counts, service_health
+from views import channels as channel_views
+from views import checkins as checkin_views
 from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
@@ -73,16 +76,20 @@ async def show_overview(update: Update, context: Context) -> None:
     """The province by division and district."""
     _resident, _ = await load_resident(update, context)
     services = context.services
-    view = await status.overview(
+    report = await status.overview(
         database=services.database,
         gazetteer=services.gazetteer,
         now=datetime.now(UTC),
         stale_after=_stale_after(context),
     )
-    text = staff_views.overview(_, view, gazetteer=services.gazetteer, tz=services.settings.tz)
+    text = staff_views.overview(
+        _, report.overview, gazetteer=services.gazetteer, tz=services.settings.tz
+    )
+    channels = channel_views.status_lines(_, report.channels, overview=True)
     cut = await sms_usecases.shutdowns(database=services.database)
     line = shutdown_line(_, cut, gazetteer=services.gazetteer)
-    await reply(update, f"{text}\n\n{line}" if line else text)
+    extra = [x for x in (channels, line) if x]
+    await reply(update, "\n\n".join([text, *extra]))
 
 
 async def show_history(update: Update, context: Context) -> None:
@@ -185,21 +192,28 @@ async def _status_text(update: Update, context: Context, district: District) -> 
         count_subscribers=full,
     )
     picture = report.status
+    cut = await sms_usecases.shutdowns(database=services.database)
+    here = {d: t for d, t in cut.items() if d == district.slug}
+    line = shutdown_line(_, here, gazetteer=services.gazetteer)
     if not full:
         text = staff_views.public_status(_, picture, gazetteer=services.gazetteer)
-    else:
-        text = staff_views.district_status(
-            _,
-            picture,
-            gazetteer=services.gazetteer,
-            tz=services.settings.tz,
-            subscribers=report.subscribers or 0,
-        )
-    cut = await sms_usecases.shutdowns(database=services.database)
-    line = shutdown_line(
-        _, {d: t for d, t in cut.items() if d == district.slug}, gazetteer=services.gazetteer
+        return text + (f"\n\n{line}" if line else "")
+    text = staff_views.district_status(
+        _,
+        picture,
+        gazetteer=services.gazetteer,
+        tz=services.settings.tz,
+        subscribers=report.subscribers or 0,
     )
-    return f"{text}\n\n{line}" if line else text
+    channels = channel_views.status_lines(_, report.channels, overview=False)
+    answers = await checkin_counts(database=services.database, district=district.slug)
+    health = await service_health(database=services.database, metrics=services.metrics)
+    lines = checkin_views.checkins_block(_, answers, gazetteer=services.gazetteer)
+    service = checkin_views.service_line(
+        _, reached=health.telegram_reached_at, now=picture.now, queue_depth=health.queue_depth
+    )
+    shutdown = [line] if line else []
+    return "\n".join([text, *([channels] if channels else []), *shutdown, *lines, "", service])
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:

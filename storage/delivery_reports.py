@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.delivery.rules import Kind, State
+from domain.delivery.rules import CHANNEL_KINDS, WAITING, Kind, State
+from storage.channel_models import channel
 from storage.delivery_models import delivery, delivery_watch
 from storage.sms_outbox import SmsTally, sms_tally
 from storage.upsert import upsert
@@ -19,6 +20,21 @@ _SEND_KEYS = {
     State.CLAIMED.value: "waiting",
     State.WITHDRAWN.value: "withdrawn",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelOutcome:
+    """Where one channel's post of an alert stands (and the edit of its earlier post)."""
+
+    chat_id: int
+    title: str  # the channel's title when it was linked ("" once unlinked)
+    post: State | None
+    edit: State | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the post or the edit is still to be sent."""
+        return self.post in WAITING or self.edit in WAITING
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +52,7 @@ class FanoutCounts:
     edits_waiting: int = 0
     first_sent_at: datetime | None = None
     last_sent_at: datetime | None = None
+    channels: tuple[ChannelOutcome, ...] = ()  # channel posts, apart from the private fan-out
     # SMS rows, apart: sent, delivered per receipt, failed.
     sms: SmsTally = field(default_factory=SmsTally)
 
@@ -55,7 +72,12 @@ class FanoutCounts:
     @property
     def finished(self) -> bool:
         """Nothing is being sent any more (held rows wait for quiet hours, not for us)."""
-        return self.waiting == 0 and self.edits_waiting == 0 and self.sms.waiting == 0
+        return (
+            self.waiting == 0
+            and self.edits_waiting == 0
+            and not any(c.waiting for c in self.channels)
+            and self.sms.waiting == 0
+        )
 
 
 async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts:
@@ -68,7 +90,10 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
             func.min(delivery.c.sent_at),
             func.max(delivery.c.sent_at),
         )
-        .where(delivery.c.alert_id == alert_id)
+        .where(
+            delivery.c.alert_id == alert_id,
+            delivery.c.kind.not_in([k.value for k in CHANNEL_KINDS]),
+        )
         .group_by(delivery.c.kind, delivery.c.state)
     )
     counts: dict[str, int] = {}
@@ -85,8 +110,39 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
         counts[key] = counts.get(key, 0) + count
         if state == State.SENT.value:
             first, last = earliest, latest
-    texted = await sms_tally(session, alert_id=alert_id)
-    return FanoutCounts(**counts, first_sent_at=first, last_sent_at=last, sms=texted)
+    return FanoutCounts(
+        **counts,
+        first_sent_at=first,
+        last_sent_at=last,
+        channels=await _channel_outcomes(session, alert_id),
+        sms=await sms_tally(session, alert_id=alert_id),
+    )
+
+
+async def _channel_outcomes(session: AsyncSession, alert_id: int) -> tuple[ChannelOutcome, ...]:
+    rows = await session.execute(
+        select(
+            delivery.c.chat_id,
+            delivery.c.kind,
+            delivery.c.state,
+            func.coalesce(channel.c.title, ""),
+        )
+        .select_from(delivery.outerjoin(channel, channel.c.chat_id == delivery.c.chat_id))
+        .where(
+            delivery.c.alert_id == alert_id,
+            delivery.c.kind.in_([k.value for k in CHANNEL_KINDS]),
+        )
+        .order_by(delivery.c.id)
+    )
+    found: dict[int, ChannelOutcome] = {}
+    for chat_id, kind, state, title in rows:
+        known = found.get(chat_id) or ChannelOutcome(chat_id, title, None)
+        if kind == Kind.CHANNEL_POST.value:
+            known = ChannelOutcome(chat_id, title, State(state), known.edit)
+        else:
+            known = ChannelOutcome(chat_id, title, known.post, State(state))
+        found[chat_id] = known
+    return tuple(found.values())
 
 
 @dataclass(frozen=True, slots=True)

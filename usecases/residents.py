@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage import delivery_queue, residents
+from storage import checkins, delivery_queue, residents
 from storage.db import Database
 
 
@@ -14,6 +14,7 @@ class StoredData:
 
     followed: list[str]
     deliveries: int
+    answers: int = 0  # check-in answers under alerts
 
 
 async def stored_data(*, database: Database, chat_id: int) -> StoredData:
@@ -21,4 +22,5 @@ async def stored_data(*, database: Database, chat_id: int) -> StoredData:
     async with database.read() as session:
         followed = await residents.list_subscriptions(session, chat_id=chat_id)
         deliveries = await delivery_queue.count_for_chat(session, chat_id=chat_id)
-    return StoredData(followed, deliveries)
+        answers = await checkins.count_for_chat(session, chat_id=chat_id)
+    return StoredData(followed, deliveries, answers)

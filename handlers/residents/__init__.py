@@ -6,6 +6,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from core.context import KhabardarApp
 from handlers.residents import sms_number
+from handlers.residents.channels import channel_only
+from handlers.residents.checkins import CheckinButtons, quiet_note_chosen, set_quiet_note_time
 from handlers.residents.location import location_shared, share_button_typed
 from handlers.residents.onboarding import (
     COMMANDS,
@@ -29,6 +31,8 @@ from handlers.residents.subscriptions import (
     unsubscribe,
 )
 from views import keyboards, location
+from views.channels import CB_CHANNEL_ONLY
+from views.checkins import CB_CHECKIN, CB_QUIET_NOTE
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -65,6 +69,12 @@ def register(app: KhabardarApp) -> None:
             CallbackQueryHandler(choose_candidate, pattern=rf"^{keyboards.CB_CHOOSE}:[\w-]+$"),
             CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
             CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
+            CallbackQueryHandler(channel_only, pattern=rf"^{CB_CHANNEL_ONLY}:[\w-]+$"),
+            CommandHandler("allquiet", set_quiet_note_time),
+            CallbackQueryHandler(
+                CheckinButtons(), pattern=rf"^{CB_CHECKIN}:[\w-]{{1,30}}:(safe|help|left)$"
+            ),
+            CallbackQueryHandler(quiet_note_chosen, pattern=rf"^{CB_QUIET_NOTE}:(off|\d{{1,4}})$"),
         ]
     )
 

@@ -7,9 +7,10 @@ from telegram import Update
 from core.context import Context
 from domain.sms.numbers import mask_number
 from handlers.common import district_list, edit, load_resident, reply
-from storage import delivery_queue, residents, sms
+from storage import checkins, delivery_queue, residents, sms
 from usecases import sms as sms_usecases
 from usecases.residents import stored_data
+from views import checkins as checkin_views
 from views import keyboards
 from views import residents as views
 
@@ -38,13 +39,14 @@ async def my_data(update: Update, context: Context) -> None:
         resident.active,
         stored.deliveries,
     )
+    extra = checkin_views.stored_lines(_, resident.heartbeat_minute, stored.answers)
     if number is not None:
-        text += "\n\n" + _(
+        extra += "\n\n" + _(
             "Phone number for SMS during a data shutdown: {number} (encrypted; "
             "<code>/sms off</code> erases it).",
             number=mask_number(number),
         )
-    await reply(update, text)
+    await reply(update, "\n\n".join([text, extra]))
 
 
 async def ask_delete(update: Update, context: Context) -> None:
@@ -72,6 +74,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     async with context.services.database.transaction() as session:
         # Which alerts a chat received is personal too: erased with the rest.
         await delivery_queue.forget_chat(session, chat_id=update.effective_chat.id)
+        await checkins.forget_chat(session, chat_id=update.effective_chat.id)
         await sms.erase_fallback(session, chat_id=update.effective_chat.id)
         deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)
     if deleted:

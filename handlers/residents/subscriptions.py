@@ -20,6 +20,7 @@ from handlers.common import (
     reply,
     stale_button,
 )
+from handlers.residents.channels import offer_channels
 from storage import residents
 from views import keyboards
 from views import residents as views
@@ -93,6 +94,8 @@ async def _follow_named_places(update: Update, context: Context, text: str) -> N
         views.places_reply(_, reading, added, already),
         keyboards.choices(_, options) if options else None,
     )
+    chosen = [d.slug for d in (*added, *already)]
+    await offer_channels(update, context, _, chosen, channel_only=False)
 
 
 async def _open_picker(update: Update, context: Context) -> None:
@@ -178,6 +181,7 @@ async def close_picker(update: Update, context: Context) -> None:
     followed = await followed_slugs(update, context)
     await query.answer()
     await edit(query, views.picker_done(_, district_list(context, followed)), None)
+    await offer_channels(update, context, _, followed, channel_only=False)
 
 
 async def my_subscriptions(update: Update, context: Context) -> None:

@@ -39,6 +39,7 @@ class SentMessage:
     edits: list[SentMessage] = field(default_factory=list)
     deleted: bool = False
     edit_date: int | None = None
+    reply_to: SentMessage | None = None  # the bot message this one replies to
     index: int = 0  # position among the bot's messages in this chat
     seq: int = 0  # global change counter at the last send/edit/delete
 
