@@ -95,9 +95,9 @@ class AlertBook:
     def _render(self, row: Claimed) -> str:
         _ = self._catalogs.get(row.language)
         alert = self._alerts[row.alert_id]
-        if row.kind not in EDIT_OF:  # a new message: a resident's copy or a channel post
-            return str(render_alert(_, alert, gazetteer=self._gazetteer, tz=self._tz))
         if row.kind is Kind.SMS:
             return render_sms(_, alert, gazetteer=self._gazetteer)
+        if row.kind not in EDIT_OF:  # a new message: a resident's copy or a channel post
+            return str(render_alert(_, alert, gazetteer=self._gazetteer, tz=self._tz))
         _original_id, original = self._originals[row.alert_id]
         return edited_copy(_, original, alert, gazetteer=self._gazetteer, tz=self._tz)
