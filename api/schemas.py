@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.alerts import Alert, Severity
 from domain.gazetteer import CoordSource, District
@@ -223,6 +223,8 @@ class StatusOut(BaseModel):
     stale_after_hours: int
     subscribers: int  # residents who follow it in private messages (a count, never who)
     channels: list[ChannelOut] = []
+    # Set while operators have declared a mobile-data shutdown here (/shutdown).
+    data_shutdown_since: datetime | None = None
 
     @classmethod
     def of(
@@ -277,6 +279,8 @@ class OverviewOut(BaseModel):
     stale: bool
     divisions: list[DivisionOut]
     channels: list[ChannelOut] = []
+    # Districts under a declared mobile-data shutdown, and since when.
+    data_shutdowns: dict[str, datetime] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, o: Overview, *, channels: Sequence[LinkedChannel] = ()) -> OverviewOut:

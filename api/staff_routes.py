@@ -18,6 +18,7 @@ from domain.gazetteer import Gazetteer
 from storage.alert_queries import get_alert
 from storage.audit import export_audit_rows
 from storage.status_queries import AlertFilter, search_alerts
+from usecases import sms as sms_usecases
 from usecases import status
 from views.map import render_situation
 
@@ -63,9 +64,11 @@ async def district_status(services: ServicesDep, slug: str, _caller: StaffCaller
         stale_after=_stale_after(services),
         count_subscribers=True,
     )
-    return StatusOut.of(
+    found = StatusOut.of(
         report.status, subscribers=report.subscribers or 0, channels=report.channels
     )
+    cut = await sms_usecases.shutdowns(database=services.database)
+    return found.model_copy(update={"data_shutdown_since": cut.get(slug)})
 
 
 @router.get("/overview", response_model=OverviewOut)
@@ -77,7 +80,9 @@ async def overview(services: ServicesDep, _caller: StaffCaller) -> OverviewOut:
         now=datetime.now(UTC),
         stale_after=_stale_after(services),
     )
-    return OverviewOut.of(report.overview, channels=report.channels)
+    cut = await sms_usecases.shutdowns(database=services.database)
+    found = OverviewOut.of(report.overview, channels=report.channels)
+    return found.model_copy(update={"data_shutdowns": cut})
 
 
 DistrictQ = Annotated[str | None, Query(description="District slug, e.g. quetta")]

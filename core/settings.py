@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -18,6 +18,7 @@ from pydantic_settings import (
 )
 from pydantic_settings.sources.utils import parse_env_vars
 
+from core.numbers import NumberVault
 from storage.db import DEFAULT_DATABASE_URL, async_database_url
 
 SUPPORTED_LANGUAGES = ("en", "ur", "ps")
@@ -82,6 +83,46 @@ class Settings(BaseSettings):
     cap_link_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     cap_poll_minutes: int = Field(default=10, ge=1)
     stale_after_hours: int = Field(default=24, ge=1)
+    # --- SMS over SMPP 3.4 (see README "SMS"); with SMPP_HOST unset SMS is off ---
+    smpp_host: str | None = None
+    smpp_port: int = Field(default=2775, ge=1, le=65535)
+    smpp_system_id: str = ""
+    smpp_password: SecretStr | None = None
+    sms_sender_id: str = "Khabardar"  # an alphanumeric sender (max 11) or the short code
+    sms_rate: float = Field(default=10.0, gt=0, le=1000)  # the account's submit_sm per second
+    # A Fernet key for numbers at rest (README "SMS" shows how to make one).
+    sms_number_key: SecretStr | None = None
+    sms_extreme_always: bool = False  # Extreme alerts to every number, shutdown or not
+
+    @field_validator("smpp_host", "smpp_password", "sms_number_key", mode="before")
+    @classmethod
+    def _blank_sms_setting_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("sms_sender_id")
+    @classmethod
+    def _sender_shape(cls, value: str) -> str:
+        if not value or len(value) > (15 if value.lstrip("+").isdigit() else 11):
+            raise ValueError("must be a short code or number, or up to 11 letters and digits")
+        return value
+
+    @field_validator("sms_number_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                NumberVault(value.get_secret_value())
+            except ValueError:
+                raise ValueError(
+                    "must be a Fernet key (32 url-safe base64-encoded bytes)"
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _sms_needs_a_key(self) -> Settings:
+        if self.smpp_host is not None and self.sms_number_key is None:
+            raise ValueError("SMS_NUMBER_KEY is required when SMPP_HOST is set")
+        return self
 
     @field_validator("api_tokens", "api_admin_tokens", mode="before")
     @classmethod
@@ -177,6 +218,17 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The local time zone for rendering times to people."""
         return ZoneInfo(self.timezone)
+
+    def number_vault(self) -> NumberVault | None:
+        """What seals phone numbers at rest, when SMS is configured."""
+        if not self.sms_enabled or self.sms_number_key is None:
+            return None
+        return NumberVault(self.sms_number_key.get_secret_value())
+
+    @property
+    def sms_enabled(self) -> bool:
+        """Whether an SMPP account is configured."""
+        return self.smpp_host is not None
 
     @property
     def is_sqlite(self) -> bool:

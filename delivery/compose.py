@@ -17,6 +17,7 @@ from storage.delivery_queue import Claimed
 from views.alerts import render_alert
 from views.checkins import alert_keyboard, checkin_rows
 from views.delivery import edited_copy
+from views.sms import render_sms
 
 # Verified alerts never change, so caching them is safe; the bound only keeps a long-running
 # worker's memory flat.
@@ -73,7 +74,7 @@ class AlertBook:
         return found[0] if found else None
 
     def text(self, row: Claimed) -> str:
-        """The new message (send) or the marked old copy (edit) for this row's chat."""
+        """The new message (send), the marked old copy (edit) or the SMS for this row's chat."""
         key = (row.alert_id, row.language, row.kind)
         text = self._texts.get(key)
         if text is None:
@@ -94,6 +95,8 @@ class AlertBook:
     def _render(self, row: Claimed) -> str:
         _ = self._catalogs.get(row.language)
         alert = self._alerts[row.alert_id]
+        if row.kind is Kind.SMS:
+            return render_sms(_, alert, gazetteer=self._gazetteer)
         if row.kind not in EDIT_OF:  # a new message: a resident's copy or a channel post
             return str(render_alert(_, alert, gazetteer=self._gazetteer, tz=self._tz))
         _original_id, original = self._originals[row.alert_id]

@@ -20,6 +20,7 @@ from telegram.ext import Job
 from core.context import Context, KhabardarApp
 from delivery.compose import AlertBook
 from delivery.sender import Sender
+from delivery.sms_link import SmsLink
 from domain.checkins import CHECKIN_RETENTION
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import local_minute
@@ -63,8 +64,11 @@ class DeliveryEngine:
             policy=policy,
             paid_broadcast=settings.paid_broadcast,
         )
+        # SMPP_HOST set: SMS rows go out beside the Telegram ones, over their own transport.
+        self.sms = SmsLink(app, book=self.book, owner=self.owner) if settings.sms_enabled else None
         self._task: asyncio.Task[None] | None = None
         self._recovered = False
+        self._recovering = asyncio.Lock()
         self._planning = asyncio.Lock()
         self._publish_job: Job[Context] | None = None
         self._publish_at: datetime | None = None
@@ -78,7 +82,7 @@ class DeliveryEngine:
             await self._recover()
         self._ensure_sender()
         while await self._plan_one():
-            self.sender.wake.set()  # each plan's rows go out while the next is planned
+            self._wake_senders()  # each plan's rows go out while the next is planned
         now = datetime.now(UTC)
         async with self.services.database.transaction() as session:
             await delivery_queue.recover_expired_leases(session, now=now)
@@ -86,7 +90,16 @@ class DeliveryEngine:
             upcoming = await deliveries.next_scheduled(session, now=now)
         self.services.metrics.queue_depth.set(depth)
         self._schedule_publication(upcoming)
-        self.sender.wake.set()
+        self._wake_senders()
+
+    async def start_sms(self, context: Context) -> None:
+        """Bind to the SMSC as soon as the app runs (inbound keywords need the session); rows
+        a killed process left claimed are handed back first, so none is sent twice by that."""
+        if self.sms is None:
+            return
+        if not self._recovered:
+            await self._recover()
+        self.sms.ensure_running()
 
     async def expire(self, context: Context) -> None:
         """Expire alerts whose time is up; their unsent rows are recorded as skipped."""
@@ -127,12 +140,25 @@ class DeliveryEngine:
             )
 
     def stop(self) -> None:
-        """Ask the sender to finish its in-flight sends and hand back the rest."""
+        """Ask the senders to finish their in-flight sends and hand back the rest."""
         self.sender.stop.set()
+        if self.sms is not None:
+            self.sms.stop()
+
+    def _wake_senders(self) -> None:
+        self.sender.wake.set()
+        if self.sms is not None:
+            self.sms.wake()
 
     # --- internals -----------------------------------------------------------------------
 
     async def _recover(self) -> None:
+        async with self._recovering:
+            if not self._recovered:
+                await self._release_leftovers()
+                self._recovered = True
+
+    async def _release_leftovers(self) -> None:
         # SQLite has one worker, so rows still claimed at start-up belong to this process's
         # previous life (killed): retry them now rather than after their lease runs out.
         if self.services.database.is_sqlite:
@@ -140,9 +166,10 @@ class DeliveryEngine:
                 released = await delivery_queue.release_claims(session)
             if released:
                 log.warning("retrying %d deliveries claimed before a restart", released)
-        self._recovered = True
 
     def _ensure_sender(self) -> None:
+        if self.sms is not None:
+            self.sms.ensure_running()
         if self._task is not None and not self._task.done():
             return
         if self._task is not None and not self._task.cancelled() and self._task.exception():
@@ -169,6 +196,8 @@ class DeliveryEngine:
                 minute=local_minute(now, settings.tz),
                 admin_ids=settings.admin_ids,
                 default_language=settings.default_language,
+                sms=settings.sms_enabled,
+                extreme_always=settings.sms_extreme_always,
             )
             if plan is None:
                 return None
@@ -183,11 +212,12 @@ class DeliveryEngine:
             )
         self.last_plan_seconds = time.perf_counter() - started
         log.info(
-            "planned %s: %d sends, %d edits, %d channel rows in %.2f s",
+            "planned %s: %d sends, %d edits, %d channel rows, %d SMS in %.2f s",
             found.identifier,
             plan.sends,
             plan.edits,
             plan.posts,
+            plan.sms,
             self.last_plan_seconds,
         )
         return plan

@@ -80,6 +80,9 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
             guard.wrap(callback), interval, first=0, name=name, data=engine, job_kwargs=JOB_KWARGS
         )
 
+    if engine.sms is not None:
+        job_queue.run_once(guard.wrap(engine.start_sms), 0, name="sms-start", job_kwargs=JOB_KWARGS)
+
     # app.stop() stops the JobQueue, then awaits tasks made with create_task: stopping the
     # sender here lets it finish in-flight sends and hand back the rest before the bot closes.
     def on_shutdown(_event: SchedulerEvent) -> None:

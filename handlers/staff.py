@@ -15,6 +15,7 @@ from domain.gazetteer import District, ResolutionKind, normalize_digits
 from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
+from usecases import sms as sms_usecases
 from usecases import status
 from usecases.checkins import checkin_counts, service_health
 from views import channels as channel_views
@@ -23,6 +24,7 @@ from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
 from views.map import render_situation
+from views.sms import shutdown_line
 
 log = logging.getLogger(__name__)
 DEFAULT_HISTORY_DAYS = 7
@@ -84,7 +86,10 @@ async def show_overview(update: Update, context: Context) -> None:
         _, report.overview, gazetteer=services.gazetteer, tz=services.settings.tz
     )
     channels = channel_views.status_lines(_, report.channels, overview=True)
-    await reply(update, f"{text}\n\n{channels}" if channels else text)
+    cut = await sms_usecases.shutdowns(database=services.database)
+    line = shutdown_line(_, cut, gazetteer=services.gazetteer)
+    extra = [x for x in (channels, line) if x]
+    await reply(update, "\n\n".join([text, *extra]))
 
 
 async def show_history(update: Update, context: Context) -> None:
@@ -187,8 +192,12 @@ async def _status_text(update: Update, context: Context, district: District) -> 
         count_subscribers=full,
     )
     picture = report.status
+    cut = await sms_usecases.shutdowns(database=services.database)
+    here = {d: t for d, t in cut.items() if d == district.slug}
+    line = shutdown_line(_, here, gazetteer=services.gazetteer)
     if not full:
-        return staff_views.public_status(_, picture, gazetteer=services.gazetteer)
+        text = staff_views.public_status(_, picture, gazetteer=services.gazetteer)
+        return text + (f"\n\n{line}" if line else "")
     text = staff_views.district_status(
         _,
         picture,
@@ -203,7 +212,8 @@ async def _status_text(update: Update, context: Context, district: District) -> 
     service = checkin_views.service_line(
         _, reached=health.telegram_reached_at, now=picture.now, queue_depth=health.queue_depth
     )
-    return "\n".join([text, *([channels] if channels else []), *lines, "", service])
+    shutdown = [line] if line else []
+    return "\n".join([text, *([channels] if channels else []), *shutdown, *lines, "", service])
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:

@@ -31,6 +31,8 @@ class AuditAction(enum.StrEnum):
     ROLE_REVOKED = "role_revoked"
     CHANNEL_LINKED = "channel_linked"  # target_user: the channel's id (detail: districts…)
     CHANNEL_UNLINKED = "channel_unlinked"
+    SHUTDOWN_DECLARED = "shutdown_declared"  # mobile data cut in districts (detail: districts)
+    SHUTDOWN_ENDED = "shutdown_ended"
 
 
 @dataclass(frozen=True, slots=True)

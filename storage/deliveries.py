@@ -34,6 +34,7 @@ from storage.alert_queries import mark_delivery_planned
 from storage.audience import admits, followers, resident
 from storage.channels import plan_channel_rows
 from storage.delivery_models import delivery
+from storage.sms_outbox import cut_off_chats, plan_sms
 from storage.upsert import upsert
 
 _VERIFIED = AlertState.VERIFIED.value
@@ -60,6 +61,7 @@ class Plan:
     sends: int
     edits: int
     posts: int = 0  # channel posts (and edits of their earlier posts)
+    sms: int = 0
 
 
 def quiet_now(
@@ -90,11 +92,15 @@ async def plan_deliveries(
     minute: int,
     admin_ids: Collection[int] = (),
     default_language: str = "en",
+    sms: bool = False,
+    extreme_always: bool = False,
 ) -> Plan | None:
     """Plan an alert's fan-out: one row per chat, deduplicated across districts, filtered by
     each resident's kinds and minimum severity; held if the resident is in quiet hours now
     (`minute`, local) and the alert is not urgent. A correction also plans the edits of the
-    copies of the original and skips the original's unsent rows. None if already planned."""
+    copies of the original and skips the original's unsent rows. With `sms`, SMS rows are
+    planned too, and subscribers cut off by a data shutdown get SMS instead of a message.
+    None if already planned."""
     if not await mark_delivery_planned(session, identifier=alert_.identifier, now=now):
         return None
     alert_id = await alert_id_of(session, identifier=alert_.identifier)
@@ -107,14 +113,31 @@ async def plan_deliveries(
     posts, post_edits = await plan_channel_rows(
         session, alert_id=alert_id, original_id=original_id, audience=audience, now=now
     )
+    urgent, priority = is_urgent(alert_), int(priority_of(alert_))
+    texted = 0
+    if sms:
+        texted = await plan_sms(
+            session,
+            alert_id=alert_id,
+            kind_bit=alert_.kind.bit,
+            severity=int(alert_.content.severity),
+            subscribers=audience.subscribers,
+            original_id=original_id if audience.original_recipients else None,
+            urgent=urgent,
+            priority=priority,
+            extreme_always=extreme_always,
+            now=now,
+        )
     sources: list[Select[tuple[int, str, int | None, int | None]]] = []
     if audience.subscribers:
-        sources.append(_subscribers(alert_id, alert_.kind.bit, int(alert_.content.severity)))
+        subscribers = _subscribers(alert_id, alert_.kind.bit, int(alert_.content.severity))
+        if sms:
+            subscribers = subscribers.where(resident.c.chat_id.not_in(cut_off_chats(alert_id)))
+        sources.append(subscribers)
     if audience.team:
         sources.append(_team(admin_ids, default_language))
     if audience.original_recipients and original_id is not None:
         sources.append(_recipients(original_id))
-    urgent, priority = is_urgent(alert_), int(priority_of(alert_))
     sends = 0
     if sources:
         found = union(*sources).subquery("found")
@@ -157,7 +180,7 @@ async def plan_deliveries(
             .where(delivery.c.alert_id == original_id, delivery.c.state.in_(_WAITING))
             .values(state=State.SKIPPED.value, last_error="superseded")
         )
-    return Plan(alert_id, sends, edits, posts + post_edits)
+    return Plan(alert_id, sends, edits, posts + post_edits, texted)
 
 
 def _subscribers(

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertState
-from domain.delivery.rules import Kind, State
+from domain.delivery.rules import Kind, State, Transport, kinds_of
 from storage.alert_models import UTCDateTime, alert
 from storage.audience import resident, subscription, withdraw_claimed
 from storage.deliveries import quiet_now
@@ -66,10 +66,12 @@ async def claim_batch(
     lease_until: datetime,
     limit: int,
     chat_gaps: ChatGaps | None = None,
+    transport: Transport = Transport.TELEGRAM,
 ) -> list[Claimed]:
-    """Lease up to `limit` due rows of live alerts, most urgent first. Rows other workers hold
-    are skipped, not waited for (PostgreSQL); an alert that closed is never claimed, and a row
-    its chat's choices now exclude is withdrawn instead (storage.audience).
+    """Lease up to `limit` due rows of live alerts that this transport sends, most urgent
+    first. Rows other workers hold are skipped, not waited for (PostgreSQL); an alert that
+    closed is never claimed, and a row its chat's choices now exclude is withdrawn instead
+    (storage.audience).
 
     With `chat_gaps` (several workers), a chat's row is claimed only while no worker holds
     another row of that chat and none was sent to it within its gap, so the per-chat spacing
@@ -83,7 +85,13 @@ async def claim_batch(
         now, lease_until = now + waited, lease_until + waited
     while True:
         claimed = await _lease(
-            session, owner=owner, now=now, lease_until=lease_until, limit=limit, chat_gaps=chat_gaps
+            session,
+            owner=owner,
+            now=now,
+            lease_until=lease_until,
+            limit=limit,
+            chat_gaps=chat_gaps,
+            transport=transport,
         )
         # What the resident chose since the row was planned (or released) still counts.
         withdrawn = await withdraw_claimed(session, ids=[c.id for c in claimed])
@@ -101,10 +109,12 @@ async def _lease(
     lease_until: datetime,
     limit: int,
     chat_gaps: ChatGaps | None,
+    transport: Transport,
 ) -> list[Claimed]:
     live = select(alert.c.id).where(alert.c.state == _VERIFIED, alert.c.expires > now)
     due = [
         delivery.c.state == State.PENDING.value,
+        delivery.c.kind.in_([k.value for k in kinds_of(transport)]),
         delivery.c.next_attempt_at <= now,
         delivery.c.alert_id.in_(live),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.delivery.rules import CHANNEL_KINDS, WAITING, Kind, State
 from storage.channel_models import channel
 from storage.delivery_models import delivery, delivery_watch
+from storage.sms_outbox import SmsTally, sms_tally
 from storage.upsert import upsert
 
 _SEND_KEYS = {
@@ -52,6 +53,8 @@ class FanoutCounts:
     first_sent_at: datetime | None = None
     last_sent_at: datetime | None = None
     channels: tuple[ChannelOutcome, ...] = ()  # channel posts, apart from the private fan-out
+    # SMS rows, apart: sent, delivered per receipt, failed.
+    sms: SmsTally = field(default_factory=SmsTally)
 
     @property
     def planned(self) -> int:
@@ -73,6 +76,7 @@ class FanoutCounts:
             self.waiting == 0
             and self.edits_waiting == 0
             and not any(c.waiting for c in self.channels)
+            and self.sms.waiting == 0
         )
 
 
@@ -95,6 +99,8 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
     counts: dict[str, int] = {}
     first = last = None
     for kind, state, count, earliest, latest in rows:
+        if kind == Kind.SMS.value:
+            continue  # counted apart, with their receipts
         if kind == Kind.EDIT.value:
             key = "edited" if state == State.SENT.value else "edits_waiting"
             if state in (State.PENDING.value, State.CLAIMED.value, State.SENT.value):
@@ -109,6 +115,7 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
         first_sent_at=first,
         last_sent_at=last,
         channels=await _channel_outcomes(session, alert_id),
+        sms=await sms_tally(session, alert_id=alert_id),
     )
 
 

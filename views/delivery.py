@@ -84,6 +84,18 @@ def render_report(_: Translator, alert: Alert, progress: Progress, *, tz: ZoneIn
     ]
     lines.extend(_(text, count=count) for count, text in optional if count)
     lines.extend(channel_report_lines(_, counts.channels))
+    texted = counts.sms
+    if texted.sent or texted.waiting or texted.failed:
+        lines.append(
+            _(
+                "📱 SMS: {sent} sent, {delivered} delivered (receipts), {failed} failed, "
+                "{waiting} waiting",
+                sent=texted.sent,
+                delivered=texted.delivered,
+                failed=texted.failed,
+                waiting=texted.waiting,
+            )
+        )
     rate = _rate(counts)
     if not counts.finished:
         speed = rate or (progress.pace if progress.pace != float("inf") else None)

@@ -34,6 +34,7 @@ class Kind(enum.StrEnum):
     EDIT = "edit"  # mark the copy of the original the chat already has as updated/cancelled
     CHANNEL_POST = "chpost"  # post the alert to a linked channel (a correction: as a reply)
     CHANNEL_EDIT = "chedit"  # mark the channel's post of the original as updated/cancelled
+    SMS = "sms"  # send the alert's SMS rendering to a phone number (chat_id: domain.sms.numbers)
 
 
 # Rows that reach a channel rather than one person: reported apart from the private fan-out.
@@ -43,6 +44,27 @@ EDIT_OF: dict[Kind, Kind] = {Kind.EDIT: Kind.SEND, Kind.CHANNEL_EDIT: Kind.CHANN
 # The original alert's copy a correction's row needs: the one an edit marks, or the channel post
 # a channel's update or cancel replies to.
 REFERS_TO: dict[Kind, Kind] = {**EDIT_OF, Kind.CHANNEL_POST: Kind.CHANNEL_POST}
+
+
+class Transport(enum.StrEnum):
+    """Which adapter sends a row: each transport's sender claims only its own kinds."""
+
+    TELEGRAM = "telegram"
+    SMS = "sms"
+
+
+TRANSPORT_OF = {
+    Kind.SEND: Transport.TELEGRAM,
+    Kind.EDIT: Transport.TELEGRAM,
+    Kind.CHANNEL_POST: Transport.TELEGRAM,
+    Kind.CHANNEL_EDIT: Transport.TELEGRAM,
+    Kind.SMS: Transport.SMS,
+}
+
+
+def kinds_of(transport: Transport) -> tuple[Kind, ...]:
+    """The row kinds one transport sends."""
+    return tuple(kind for kind, via in TRANSPORT_OF.items() if via is transport)
 
 
 WAITING = frozenset({State.PENDING, State.CLAIMED, State.HELD})

@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from core.context import Context, KhabardarApp
 from domain.roles import Action
 from handlers.access import requires
-from handlers.operators import corrections, drafting, verification
+from handlers.operators import corrections, drafting, shutdown, verification
 from handlers.operators.notify import CB_VERIFY
 from handlers.operators.wizard import CB_WIZARD, WIZARD_NS
 from storage import sessions
@@ -36,6 +36,7 @@ def register(app: KhabardarApp) -> None:
             CommandHandler("update", draft(corrections.update_alert)),
             CommandHandler("cancel", draft(corrections.cancel_alert)),
             CommandHandler("pending", requires(Action.VIEW_PENDING)(verification.show_pending)),
+            CommandHandler("shutdown", draft(shutdown.shutdown_command)),
             CallbackQueryHandler(draft(drafting.wizard_button), pattern=rf"^{CB_WIZARD}:"),
             CallbackQueryHandler(
                 draft(drafting.wizard_districts), pattern=rf"^{WIZARD_NS}({_PICKER})(:|$)"

@@ -15,8 +15,10 @@ from domain.roles import Role
 from storage import residents, team
 from storage.verification_requests import Request
 from usecases import alerts
+from usecases.sms import SmsCost, sms_cost
 from views.alerts import render_alert
 from views.operators import decided_notice, pending_notice
+from views.sms import render_sms, sms_cost_line
 
 log = logging.getLogger(__name__)
 CB_VERIFY = "vf"  # vf:ok:<identifier> | vf:no:<identifier>
@@ -63,9 +65,12 @@ async def ask_to_verify(context: Context, alert: Alert) -> int:
     """Send the pending alert to every possible verifier, remembering each request message so
     the decision can close it; returns how many were reached."""
     sent: list[Request] = []
+    cost = await _sms_cost(context, alert)
     for user_id in await verifiers(context, besides=alert.author_id):
         _ = await translator_for(context, user_id)
         text, markup = pending_text(_, context, alert), verify_keyboard(_, alert)
+        if cost is not None:
+            text += "\n\n" + sms_cost_line(_, cost.messages, cost.segments)
         try:
             message = await context.bot.send_message(user_id, text, reply_markup=markup)
         except TelegramError as exc:
@@ -95,6 +100,23 @@ async def close_requests(
             )
         except TelegramError as exc:
             log.warning("could not close the request in chat %s: %s", chat_id, exc.message)
+
+
+async def _sms_cost(context: Context, alert: Alert) -> SmsCost | None:
+    """What approving will send by SMS (None when SMS is off): a decision, so it is shown."""
+    services = context.services
+    if not services.settings.sms_enabled:
+        return None
+
+    def render(language: str) -> str:
+        return render_sms(context.translator(language), alert, gazetteer=services.gazetteer)
+
+    return await sms_cost(
+        database=services.database,
+        alert=alert,
+        extreme_always=services.settings.sms_extreme_always,
+        render=render,
+    )
 
 
 async def tell(context: Context, user_ids: Iterable[int], message: str, **values: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import KhabardarApp
+from handlers.residents import sms_number
 from handlers.residents.channels import channel_only
 from handlers.residents.checkins import CheckinButtons, quiet_note_chosen, set_quiet_note_time
 from handlers.residents.location import location_shared, share_button_typed
@@ -50,6 +51,8 @@ def register(app: KhabardarApp) -> None:
             CommandHandler("quiet", set_quiet_hours),
             CommandHandler("mydata", my_data),
             CommandHandler("delete", ask_delete),
+            CommandHandler("sms", sms_number.ask_number),
+            MessageHandler(filters.CONTACT, sms_number.number_shared),
             MessageHandler(filters.LOCATION, location_shared),
             MessageHandler(
                 filters.TEXT & filters.Regex(rf"^{location.PIN}") & ~filters.COMMAND,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from core.context import Context
+from domain.sms.numbers import mask_number
 from handlers.common import district_list, edit, load_resident, reply
-from storage import checkins, delivery_queue, residents
+from storage import checkins, delivery_queue, residents, sms
+from usecases import sms as sms_usecases
 from usecases.residents import stored_data
 from views import checkins as checkin_views
 from views import keyboards
@@ -20,6 +22,14 @@ async def my_data(update: Update, context: Context) -> None:
         await reply(update, _("Nothing is stored about this chat."))
         return
     stored = await stored_data(database=context.services.database, chat_id=resident.chat_id)
+    vault = context.services.settings.number_vault()
+    number = (
+        await sms_usecases.fallback_number(
+            database=context.services.database, vault=vault, chat_id=resident.chat_id
+        )
+        if vault
+        else None
+    )
     text = views.my_data(
         _,
         resident.chat_id,
@@ -30,6 +40,12 @@ async def my_data(update: Update, context: Context) -> None:
         stored.deliveries,
     )
     extra = checkin_views.stored_lines(_, resident.heartbeat_minute, stored.answers)
+    if number is not None:
+        extra += "\n\n" + _(
+            "Phone number for SMS during a data shutdown: {number} (encrypted; "
+            "<code>/sms off</code> erases it).",
+            number=mask_number(number),
+        )
     await reply(update, "\n\n".join([text, extra]))
 
 
@@ -59,6 +75,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
         # Which alerts a chat received is personal too: erased with the rest.
         await delivery_queue.forget_chat(session, chat_id=update.effective_chat.id)
         await checkins.forget_chat(session, chat_id=update.effective_chat.id)
+        await sms.erase_fallback(session, chat_id=update.effective_chat.id)
         deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)
     if deleted:
         await edit(

@@ -25,6 +25,10 @@ async def test_demo_plays_the_seed_story(tmp_path: Path) -> None:
     assert "د کوټې–تفتان اورګاډي د پټلۍ پر برید وروسته ودرول شول" in transcript
     assert "حواله KB-2026-0001 · ✅ د 2 اپرېټرانو لخوا تایید شوې" in transcript
     assert "bot replies to Bilal, Pasni:\n    │ 🟠 SEVERE" not in transcript
+    # Karim has no Telegram: he joins by SMS and gets the rail suspension by SMS.
+    assert "texts the service number: JOIN DALBANDIN" in transcript
+    assert "Joined Chagai" in transcript
+    assert "│ SEVERE: Quetta, Mastung, Nushki, Chagai. Quetta-Taftan trains suspended" in transcript
     assert transcript.rstrip().endswith("everything above went through HTTP.")
 
 

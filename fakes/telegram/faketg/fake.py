@@ -143,6 +143,19 @@ class FakeTelegram:
             }
         return self.state.user_location(chat_id, user, location, extra)
 
+    def send_contact(
+        self,
+        chat_id: int,
+        phone_number: str,
+        *,
+        contact_user_id: int | None = None,
+        language_code: str | None = "en",
+    ) -> int:
+        """A user shares a contact card (``contact_user_id`` is whose it is; None: not a
+        Telegram user); returns the update_id."""
+        user = self.state.user(_default_user(chat_id), "Test", language_code, None)
+        return self.state.user_contact(chat_id, phone_number, user, contact_user_id)
+
     def press_button(
         self,
         chat_id: int,

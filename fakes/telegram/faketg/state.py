@@ -189,6 +189,28 @@ class FakeState:
         self.emit(FakeEvent("user_message", chat_id, summary, update=message))
         return update_id
 
+    def user_contact(
+        self, chat_id: int, phone_number: str, user: dict[str, Any], contact_user_id: int | None
+    ) -> int:
+        """A user shares a contact (their own from a request_contact button, or anyone's)."""
+        chat = self.chat(chat_id)
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": "Contact"}
+        if contact_user_id is not None:
+            contact["user_id"] = contact_user_id
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "from": user,
+            "chat": self.chat_object(chat_id),
+            "date": int(time.time()),
+            "contact": contact,
+        }
+        chat.user_messages[message_id] = message
+        update_id = self.enqueue({"message": message})
+        self.emit(FakeEvent("user_message", chat_id, "", update=message))
+        return update_id
+
     def callback_query(self, chat_id: int, message_id: int, data: str, user: dict[str, Any]) -> str:
         """Enqueue a button press on a bot message (which may be gone); returns the query id."""
         self.next_query += 1

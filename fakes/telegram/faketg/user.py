@@ -41,6 +41,25 @@ class FakeUser:
         )
         return await self.fake.wait_for_message(self.chat_id, after=self._mark, timeout=timeout)
 
+    async def share_contact(
+        self,
+        phone_number: str,
+        *,
+        owner: int | None = -1,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> SentMessage:
+        """Share a contact (by default one's own, as the request_contact button does) and
+        return the bot's first reply."""
+        self._mark = self.fake.mark(self.chat_id)
+        contact_user = self.chat_id if owner == -1 else owner
+        self.fake.send_contact(
+            self.chat_id,
+            phone_number,
+            contact_user_id=contact_user,
+            language_code=self.language_code,
+        )
+        return await self.fake.wait_for_message(self.chat_id, after=self._mark, timeout=timeout)
+
     async def press(
         self,
         label: str,

@@ -1,0 +1,353 @@
+"""An SMPP 3.4 transceiver on asyncio streams, over smpplib's PDU codec.
+
+smpplib's own client is thread-based and encodes text itself (its GSM table has faults); here
+it only builds and parses PDUs, and domain.sms does the encoding. One connection at a time:
+bind_transceiver, windowed submit_sm paced to SMS_RATE, enquire_link keep-alive, deliver_sm
+receipts and inbound messages, reconnect with capped exponential back-off. A wrong password is
+reported and retried slowly, never hammered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import re
+import struct
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from smpplib import consts, smpp
+
+from domain.sms.encoding import Encoded, decode
+
+log = logging.getLogger(__name__)
+logging.getLogger("smpplib").setLevel(logging.ERROR)  # vendor TLVs are normal, not warnings
+
+THROTTLED = (consts.SMPP_ESME_RTHROTTLED, consts.SMPP_ESME_RMSGQFUL)
+BAD_DESTINATION = (
+    consts.SMPP_ESME_RINVDSTADR,
+    consts.SMPP_ESME_RINVDSTTON,
+    consts.SMPP_ESME_RINVDSTNPI,
+)
+BAD_LOGIN = (consts.SMPP_ESME_RINVPASWD, consts.SMPP_ESME_RINVSYSID, consts.SMPP_ESME_RBINDFAIL)
+_RECEIPT_ID = re.compile(r"id:(\S+)")
+_RECEIPT_STAT = re.compile(r"stat:(\w+)")
+_MESSAGE_STATE_DELIVERED = 2
+_HEADER = struct.Struct(">LLLL")
+MAX_PDU = 64 * 1024
+
+Receipt = Callable[[str, bool], None]  # (SMSC message id, delivered)
+Inbound = Callable[[str, str], Awaitable[None]]  # (sender's number, text)
+
+
+class SmppError(Exception):
+    """The SMSC refused a request with this command_status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"SMPP status 0x{status:02X}")
+        self.status = status
+
+
+class NotConnected(Exception):
+    """No bound connection (or it dropped while waiting for an answer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SmppAccount:
+    """Where and as whom to bind."""
+
+    host: str
+    port: int
+    system_id: str
+    password: str
+    source: str
+    rate: float  # submit_sm per second the account allows
+
+
+class _Seq:
+    """smpplib asks its 'client' for the next sequence number; we hand it ours."""
+
+    def __init__(self, number: int = 0) -> None:
+        self.sequence = number
+
+    def next_sequence(self) -> int:
+        return self.sequence
+
+
+def make_pdu(command: str, sequence: int, **fields: Any) -> bytes:
+    """Encode one PDU."""
+    return bytes(smpp.make_pdu(command, client=_Seq(sequence), **fields).generate())
+
+
+def parse_pdu(data: bytes) -> Any:
+    """Decode one PDU; unknown (vendor) TLVs are skipped, not fatal."""
+    return smpp.parse_pdu(data, client=_Seq(), allow_unknown_opt_params=True)
+
+
+async def read_pdu(reader: asyncio.StreamReader) -> bytes:
+    """One whole PDU from a stream."""
+    head = await reader.readexactly(4)
+    (length,) = struct.unpack(">L", head)
+    if not 16 <= length <= MAX_PDU:
+        raise ValueError("bad PDU length")
+    return head + await reader.readexactly(length - 4)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value or "")
+
+
+class SmppClient:
+    """Keeps one bound transceiver session up and submits messages over it."""
+
+    def __init__(
+        self,
+        account: SmppAccount,
+        *,
+        on_receipt: Receipt,
+        on_inbound: Inbound,
+        enquire_interval: float = 30.0,
+        response_timeout: float = 10.0,
+        backoff: tuple[float, float] = (1.0, 60.0),
+    ) -> None:
+        self.account = account
+        self.on_receipt, self.on_inbound = on_receipt, on_inbound
+        self.enquire_interval = enquire_interval
+        self.response_timeout = response_timeout
+        self.backoff = backoff
+        self.connected = asyncio.Event()
+        self.binds = 0
+        self.last_error: str | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._sequence = 0
+        self._next_slot = 0.0
+        self._pace_lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self._parts: dict[tuple[str, int], dict[int, str]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._rng = random.Random()  # noqa: S311 - jitter
+
+    # --- the session -------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Connect, bind and serve until close(); reconnect with back-off after any failure."""
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                await self._session()
+                failures = 0
+            except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as exc:
+                self.last_error = type(exc).__name__
+                if self._stop.is_set():
+                    break
+                log.warning("SMPP connection lost (%s); reconnecting", self.last_error)
+            except SmppError as exc:
+                self.last_error = str(exc)
+                log.error("SMPP bind refused: %s", exc)
+                if exc.status in BAD_LOGIN:
+                    failures = max(failures, 6)  # a wrong password: retry slowly, not forever fast
+            finally:
+                self._lost()
+            if self._stop.is_set():
+                break
+            failures += 1
+            low, high = self.backoff
+            wait = min(high, low * (2 ** min(failures - 1, 10))) * (0.5 + self._rng.random() / 2)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), wait)
+
+    async def close(self) -> None:
+        """Unbind politely and stop reconnecting."""
+        self._stop.set()
+        if self._writer is not None and self.connected.is_set():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._request("unbind"), 2)
+        if self._writer is not None:
+            self._writer.close()
+
+    def stop_soon(self) -> None:
+        """Stop reconnecting and drop the connection (the process is stopping)."""
+        self._stop.set()
+        if self._writer is not None:
+            self._writer.close()
+
+    async def _session(self) -> None:
+        account = self.account
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(account.host, account.port), self.response_timeout
+        )
+        self._writer = writer
+        reading = asyncio.ensure_future(self._read(reader))
+        try:
+            bound = await asyncio.wait_for(
+                self._request(
+                    "bind_transceiver",
+                    system_id=account.system_id,
+                    password=account.password,
+                    system_type="",
+                    interface_version=0x34,
+                    addr_ton=0,
+                    addr_npi=0,
+                    address_range="",
+                ),
+                self.response_timeout,
+            )
+            del bound
+            self.binds += 1
+            self.connected.set()
+            self.last_error = None
+            log.info("SMPP bound as transceiver")
+            while not reading.done():
+                done, _ = await asyncio.wait({reading}, timeout=self.enquire_interval)
+                if not done:
+                    await asyncio.wait_for(self._request("enquire_link"), self.response_timeout)
+            reading.result()  # re-raise why the reader stopped
+        finally:
+            reading.cancel()
+            with contextlib.suppress(BaseException):
+                await reading
+            writer.close()
+
+    def _lost(self) -> None:
+        self.connected.clear()
+        self._writer = None
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(NotConnected("connection lost"))
+        self._pending.clear()
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
+        while True:
+            pdu = parse_pdu(await read_pdu(reader))
+            if pdu.is_response():
+                future = self._pending.pop(pdu.sequence, None)
+                if future is not None and not future.done():
+                    if pdu.status != consts.SMPP_ESME_ROK:
+                        future.set_exception(SmppError(pdu.status))
+                    else:
+                        future.set_result(pdu)
+                continue
+            if pdu.command == "enquire_link":
+                self._send(make_pdu("enquire_link_resp", pdu.sequence))
+            elif pdu.command == "deliver_sm":
+                self._send(make_pdu("deliver_sm_resp", pdu.sequence, message_id=""))
+                self._deliver(pdu)
+            elif pdu.command == "unbind":
+                self._send(make_pdu("unbind_resp", pdu.sequence))
+                raise ConnectionResetError("SMSC unbound")
+            else:
+                self._send(
+                    make_pdu("generic_nack", pdu.sequence, status=consts.SMPP_ESME_RINVCMDID)
+                )
+
+    def _send(self, data: bytes) -> None:
+        if self._writer is None:
+            raise NotConnected("not connected")
+        self._writer.write(data)
+
+    async def _request(self, command: str, **fields: Any) -> Any:
+        self._sequence = self._sequence % 0x7FFFFFFF + 1
+        sequence = self._sequence
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[sequence] = future
+        try:
+            self._send(make_pdu(command, sequence, **fields))
+            return await asyncio.wait_for(future, self.response_timeout)
+        finally:
+            self._pending.pop(sequence, None)
+
+    # --- inbound -----------------------------------------------------------------------
+
+    def _deliver(self, pdu: Any) -> None:
+        esm = int(pdu.esm_class or 0)
+        body = pdu.short_message or pdu.message_payload or b""
+        if esm & 0x3C == 0x04:  # a delivery receipt
+            raw = _text(body)
+            found = _text(pdu.receipted_message_id) or next(iter(_RECEIPT_ID.findall(raw)), "")
+            stat = next(iter(_RECEIPT_STAT.findall(raw)), "")
+            state = pdu.message_state
+            delivered = (
+                state == _MESSAGE_STATE_DELIVERED if state is not None else stat == "DELIVRD"
+            )
+            if found:
+                self.on_receipt(found, delivered)
+            return
+        sender = _text(pdu.source_addr)
+        data = bytes(body)
+        if esm & 0x40 and data:  # concatenated: gather the parts first
+            text = self._reassemble(sender, data, int(pdu.data_coding or 0))
+            if text is None:
+                return
+        else:
+            text = decode(data, int(pdu.data_coding or 0))
+        task = asyncio.ensure_future(self.on_inbound(sender, text))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _reassemble(self, sender: str, data: bytes, coding: int) -> str | None:
+        header, body = data[1 : 1 + data[0]], data[1 + data[0] :]
+        if len(header) >= 5 and header[0] == 0x00:  # 8-bit reference
+            ref, total, number = header[2], header[3], header[4]
+        elif len(header) >= 6 and header[0] == 0x08:  # 16-bit reference
+            ref, total, number = (header[2] << 8) | header[3], header[4], header[5]
+        else:
+            return decode(body, coding)
+        parts = self._parts.setdefault((sender, ref), {})
+        parts[number] = decode(body, coding)
+        if len(parts) < total:
+            return None
+        del self._parts[(sender, ref)]
+        return "".join(parts[i] for i in sorted(parts))
+
+    # --- outbound ----------------------------------------------------------------------
+
+    async def _pace(self) -> None:
+        async with self._pace_lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + 1 / self.account.rate
+        if slot > now:
+            await asyncio.sleep(slot - now)  # pacing to the account's rate, not synchronisation
+
+    async def submit(
+        self, destination: str, text: str, *, receipt: bool, reference: int
+    ) -> list[str]:
+        """Send a text (in as many parts as it needs); the SMSC's message id of each part.
+        Raises SmppError (refused) or NotConnected (try again later)."""
+        try:  # a reply to a message that arrived just as the session was (re)bound
+            await asyncio.wait_for(self.connected.wait(), self.response_timeout)
+        except TimeoutError:
+            raise NotConnected("not connected") from None
+        encoded = Encoded.of(text, reference=reference)
+        ids: list[str] = []
+        for payload in encoded.payloads:
+            await self._pace()
+            answer = await self._request(
+                "submit_sm",
+                service_type="",
+                source_addr_ton=5 if not self.account.source.isdigit() else 1,
+                source_addr_npi=0 if not self.account.source.isdigit() else 1,
+                source_addr=self.account.source,
+                dest_addr_ton=1,
+                dest_addr_npi=1,
+                destination_addr=destination,
+                esm_class=0x40 if encoded.concatenated else 0,
+                protocol_id=0,
+                priority_flag=0,
+                schedule_delivery_time="",
+                validity_period="",
+                registered_delivery=1 if receipt else 0,
+                replace_if_present_flag=0,
+                data_coding=int(encoded.coding),
+                sm_default_msg_id=0,
+                short_message=payload,
+            )
+            ids.append(_text(answer.message_id))
+        return ids
