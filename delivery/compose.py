@@ -6,13 +6,15 @@ from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup
 
 from core.i18n import Catalogs
 from domain.alerts import Alert
 from domain.delivery.rules import Kind
 from domain.gazetteer import Gazetteer
-from storage import alert_queries, deliveries
+from storage import alert_queries, deliveries, mutes
 from storage.delivery_queue import Claimed
+from views.alert_buttons import delivered_keyboard
 from views.alerts import render_alert
 from views.delivery import edited_copy
 
@@ -32,6 +34,8 @@ class AlertBook:
         self._alerts: dict[int, Alert] = {}
         self._originals: dict[int, tuple[int, Alert]] = {}
         self._texts: dict[tuple[int, str, Kind], str] = {}
+        self._keyboards: dict[tuple[int, str], InlineKeyboardMarkup | None] = {}
+        self._threads: dict[int, str] = {}  # a correction's first alert, for mutes
 
     async def load(self, session: AsyncSession, alert_ids: Collection[int]) -> None:
         """Fetch the alerts (and originals) not yet known."""
@@ -42,6 +46,8 @@ class AlertBook:
             self._alerts.clear()
             self._originals.clear()
             self._texts.clear()
+            self._keyboards.clear()
+            self._threads.clear()
             missing = set(alert_ids)
         for alert_id in missing:
             identifier = await deliveries.identifier_of(session, alert_id=alert_id)
@@ -58,6 +64,9 @@ class AlertBook:
                 original_id = await deliveries.alert_id_of(session, identifier=found.references)
                 if original is not None and original_id is not None:
                     self._originals[alert_id] = (original_id, original)
+                thread = await mutes.thread_of(session, identifier=found.references)
+                if thread is not None:
+                    self._threads[alert_id] = thread
 
     def get(self, alert_id: int) -> Alert | None:
         """A loaded alert."""
@@ -67,6 +76,18 @@ class AlertBook:
         """The row id of the alert a correction corrects."""
         found = self._originals.get(alert_id)
         return found[0] if found else None
+
+    def thread(self, alert_id: int) -> str | None:
+        """The first alert of the chain a correction belongs to (what a mute names)."""
+        return self._threads.get(alert_id)
+
+    def keyboard(self, row: Claimed) -> InlineKeyboardMarkup | None:
+        """The buttons under a newly sent alert, in the row's language."""
+        key = (row.alert_id, row.language)
+        if key not in self._keyboards:
+            _ = self._catalogs.get(row.language)
+            self._keyboards[key] = delivered_keyboard(_, self._alerts[row.alert_id])
+        return self._keyboards[key]
 
     def text(self, row: Claimed) -> str:
         """The new message (send) or the marked old copy (edit) for this row's chat."""

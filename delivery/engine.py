@@ -22,7 +22,15 @@ from delivery.compose import AlertBook
 from delivery.sender import Sender
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import local_minute
-from storage import alert_queries, alerts, deliveries, delivery_queue, delivery_reports, residents
+from storage import (
+    alert_queries,
+    alerts,
+    deliveries,
+    delivery_queue,
+    delivery_reports,
+    mutes,
+    residents,
+)
 from storage.deliveries import Plan
 
 log = logging.getLogger(__name__)
@@ -107,6 +115,7 @@ class DeliveryEngine:
         before = datetime.now(UTC) - DELIVERY_RETENTION
         async with self.services.database.transaction() as session:
             erased = await delivery_queue.purge_closed(session, before=before)
+            await mutes.purge_expired(session, now=datetime.now(UTC))
         if erased:
             log.info(
                 "retention: erased %d delivery rows of alerts closed before %s", erased, before

@@ -14,15 +14,17 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from core.metrics import Metrics
 from delivery.compose import AlertBook
 from delivery.limiter import PriorityRateLimiter, retry_after_seconds, sending_as
+from domain.delivery.attention import rings
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import Failure, Kind, Priority, State, after_failure
-from storage import delivery_queue
+from storage import delivery_queue, mutes
 from storage.db import Database
 from storage.delivery_queue import Claimed
 
@@ -33,6 +35,7 @@ _GONE = ("chat not found", "user not found", "peer_id_invalid", "user is deactiv
 _NO_COPY = ("message to edit not found", "message can't be edited")
 Copy = tuple[State, int | None]  # the original copy an edit row marks: its state, message id
 _NO_COPY_ROW: Copy = (State.SKIPPED, None)
+Job = tuple[Claimed, Copy, bool]  # a row, the copy it edits, and whether to send it silently
 
 
 @dataclass(slots=True)
@@ -90,7 +93,7 @@ class Sender:
         self.paid_broadcast = paid_broadcast
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
-        self._queue: asyncio.Queue[tuple[Claimed, Copy] | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[Job | None] = asyncio.Queue()
         self._hungry = asyncio.Event()
         self._results: list[Result] = []
         self._room = asyncio.Semaphore(RECORD_BATCH)
@@ -174,9 +177,26 @@ class Sender:
                         session, alert_id=original, chat_ids=chats
                     )
                     targets.update({(alert_id, chat): copy for chat, copy in copies.items()})
+            muted = await self._muted(session, rows, now)
         for row in rows:
-            self._queue.put_nowait((row, targets.get((row.alert_id, row.chat_id), _NO_COPY_ROW)))
+            copy = targets.get((row.alert_id, row.chat_id), _NO_COPY_ROW)
+            self._queue.put_nowait((row, copy, self._silent(row, muted)))
         return len(rows)
+
+    async def _muted(
+        self, session: AsyncSession, rows: list[Claimed], now: datetime
+    ) -> set[tuple[int, str]]:
+        """The (chat, thread) pairs among these rows' corrections that the chat muted."""
+        threads = {t for r in rows if r.kind is Kind.SEND and (t := self.book.thread(r.alert_id))}
+        chats = {r.chat_id for r in rows if r.kind is Kind.SEND}
+        return await mutes.muted(session, threads=threads, chat_ids=chats, now=now)
+
+    def _silent(self, row: Claimed, muted: set[tuple[int, str]]) -> bool:
+        alert = self.book.get(row.alert_id)
+        if alert is None or row.kind is not Kind.SEND:
+            return False
+        thread = self.book.thread(row.alert_id)
+        return not rings(alert, muted=thread is not None and (row.chat_id, thread) in muted)
 
     async def _work(self) -> None:
         while (job := await self._queue.get()) is not None:
@@ -188,7 +208,7 @@ class Sender:
             if self._queue.qsize() < self.concurrency:
                 self._hungry.set()
 
-    async def _deliver(self, row: Claimed, copy: Copy) -> Result:
+    async def _deliver(self, row: Claimed, copy: Copy, silent: bool) -> Result:
         if self.book.get(row.alert_id) is None:
             return Result(row, skipped=True, error="alert gone")
         try:
@@ -196,7 +216,11 @@ class Sender:
             with sending_as(Priority(row.priority)):
                 if row.kind is Kind.SEND:
                     message = await self.bot.send_message(
-                        row.chat_id, text, allow_paid_broadcast=self.paid_broadcast or None
+                        row.chat_id,
+                        text,
+                        reply_markup=self.book.keyboard(row),
+                        disable_notification=silent,
+                        allow_paid_broadcast=self.paid_broadcast or None,
                     )
                     return Result(row, message_id=message.message_id)
                 state, target = copy

@@ -1,7 +1,8 @@
 """Named queries that plan an alert's fan-out into the delivery outbox; the caller commits.
 
-Planning is set-based: one INSERT … SELECT for the alert's whole audience (subscribers, team,
-the original's recipients), however many recipients, plus one for the edits of old copies.
+Planning is set-based: one INSERT … SELECT for the alert's whole audience (subscribers of its
+districts and of its road or railway, team, the original's recipients), however many
+recipients, plus one for the edits of old copies.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from storage.upsert import upsert
 
 resident = SQLModel.metadata.tables["resident"]
 subscription = SQLModel.metadata.tables["subscription"]
+corridor = SQLModel.metadata.tables["corridor_subscription"]
 _VERIFIED = AlertState.VERIFIED.value
 _WAITING = (State.PENDING.value, State.HELD.value)
 _COLUMNS = [
@@ -106,7 +108,7 @@ async def plan_deliveries(
     audience = audience_of(alert_)
     sources: list[Select[tuple[int, str, int | None, int | None]]] = []
     if audience.subscribers:
-        sources.append(_subscribers(alert_id, alert_.kind.bit, int(alert_.content.severity)))
+        sources += _subscribers(alert_id, alert_.kind.bit, int(alert_.content.severity))
     if audience.team:
         sources.append(_team(admin_ids, default_language))
     if audience.original_recipients and original_id is not None:
@@ -159,23 +161,31 @@ async def plan_deliveries(
 
 def _subscribers(
     alert_id: int, kind_bit: int, severity: int
-) -> Select[tuple[int, str, int | None, int | None]]:
-    return (
+) -> list[Select[tuple[int, str, int | None, int | None]]]:
+    # Residents following one of the alert's districts, and residents following its road or
+    # railway wherever they live; both through the resident's kinds and minimum severity.
+    by_district = alert_district.join(
+        subscription, subscription.c.district == alert_district.c.district
+    ).join(resident, resident.c.chat_id == subscription.c.chat_id)
+    by_route = alert.join(corridor, corridor.c.route == alert.c.route).join(
+        resident, resident.c.chat_id == corridor.c.chat_id
+    )
+    return [
         select(
             resident.c.chat_id, resident.c.language, resident.c.quiet_start, resident.c.quiet_end
         )
-        .select_from(
-            alert_district.join(
-                subscription, subscription.c.district == alert_district.c.district
-            ).join(resident, resident.c.chat_id == subscription.c.chat_id)
-        )
+        .select_from(joined)
         .where(
-            alert_district.c.alert_id == alert_id,
+            this_alert,
             resident.c.active.is_(True),
             resident.c.kinds_mask.op("&")(kind_bit) != 0,
             resident.c.min_severity <= severity,
         )
-    )
+        for joined, this_alert in (
+            (by_district, alert_district.c.alert_id == alert_id),
+            (by_route, alert.c.id == alert_id),
+        )
+    ]
 
 
 def _team(

@@ -21,6 +21,7 @@ from domain.gazetteer.model import (
     RouteKind,
     Town,
 )
+from domain.gazetteer.routes import RouteMatch
 from domain.gazetteer.text import normalize_digits
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ResolutionKind",
     "Route",
     "RouteKind",
+    "RouteMatch",
     "Town",
     "normalize_digits",
 ]

@@ -1,10 +1,12 @@
-"""Resident commands and buttons: language, districts, preferences, own data."""
+"""Resident commands and buttons: language, districts, routes, preferences, muting, own data."""
 
 from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import KhabardarApp
+from handlers.residents.attention import mute_alert_updates
+from handlers.residents.corridors import choose_route, remove_route_button
 from handlers.residents.onboarding import (
     COMMANDS,
     choose_language,
@@ -27,6 +29,8 @@ from handlers.residents.subscriptions import (
     unsubscribe,
 )
 from views import keyboards
+from views.alert_buttons import CB_MUTE
+from views.corridors import CB_ROUTE_ON, CB_ROUTE_REMOVE
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -54,6 +58,11 @@ def register(app: KhabardarApp) -> None:
             CallbackQueryHandler(close_picker, pattern=rf"^{keyboards.CB_DONE}$"),
             CallbackQueryHandler(remove_button, pattern=rf"^{keyboards.CB_REMOVE}:[\w-]+$"),
             CallbackQueryHandler(choose_candidate, pattern=rf"^{keyboards.CB_CHOOSE}:[\w-]+$"),
+            CallbackQueryHandler(choose_route, pattern=rf"^{CB_ROUTE_ON}:[\w-]{{1,32}}$"),
+            CallbackQueryHandler(
+                remove_route_button, pattern=rf"^{CB_ROUTE_REMOVE}:[\w-]{{1,32}}$"
+            ),
+            CallbackQueryHandler(mute_alert_updates, pattern=rf"^{CB_MUTE}:[\w-]{{1,20}}$"),
             CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
             CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
         ]

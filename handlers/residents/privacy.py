@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from core.context import Context
-from handlers.common import district_list, edit, load_resident, reply
+from handlers.common import district_list, edit, load_resident, reply, route_list
 from storage import delivery_queue, residents
 from usecases.residents import stored_data
-from views import keyboards
+from views import corridors, keyboards
 from views import residents as views
 
 
@@ -19,18 +19,17 @@ async def my_data(update: Update, context: Context) -> None:
         await reply(update, _("Nothing is stored about this chat."))
         return
     stored = await stored_data(database=context.services.database, chat_id=resident.chat_id)
-    await reply(
-        update,
-        views.my_data(
-            _,
-            resident.chat_id,
-            resident.language,
-            district_list(context, stored.followed),
-            residents.preferences_of(resident),
-            resident.active,
-            stored.deliveries,
-        ),
+    routes = route_list(context, stored.corridors)
+    text = views.my_data(
+        _,
+        resident.chat_id,
+        resident.language,
+        district_list(context, stored.followed),
+        residents.preferences_of(resident),
+        resident.active,
+        stored.deliveries,
     )
+    await reply(update, text + "\n\n" + corridors.stored(_, routes, stored.mutes))
 
 
 async def ask_delete(update: Update, context: Context) -> None:
