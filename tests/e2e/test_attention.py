@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from sqlalchemy import func, select
+
 from core.context import KhabardarApp
 from delivery.wiring import wake_dispatch
 from domain.alerts import Certainty, Severity, Urgency
@@ -11,6 +13,7 @@ from faketg import FakeTelegram
 from faketg.models import SentMessage
 from faketg.user import FakeUser
 from storage.db import Database
+from storage.models import AlertMute
 from tests.delivery.helpers import add_residents, correct, publish
 
 MUTE = "🔕 I'm safe — mute updates for an hour"
@@ -133,3 +136,23 @@ async def test_urdu_resident_mutes_in_urdu_and_stale_mutes_are_refused(
 def _by_ref(fake: FakeTelegram, chat_id: int, identifier: str) -> SentMessage:
     (found,) = [m for m in fake.messages(chat_id) if f"Ref {identifier}" in m.plain]
     return found
+
+
+async def test_a_deleted_chat_pressing_an_old_mute_button_stores_nothing(
+    fake: FakeTelegram,
+    bot: KhabardarApp,
+    database: Database,
+    user: Callable[..., FakeUser],
+) -> None:
+    amina = user(1001)
+    await amina.send("/subscribe Quetta")
+    alert = await publish(database, severity=Severity.MODERATE)
+    wake_dispatch(bot)
+    copy = await fake.wait_for_message(1001, alert.identifier, timeout=10)
+    await amina.send("/delete")
+    await amina.press("Yes, delete everything")
+    await amina.expect("Deleted.")
+    answer = await amina.press(MUTE, on=copy)
+    assert answer.show_alert and "Nothing is stored for this chat any more" in (answer.text or "")
+    async with database.read() as session:
+        assert await session.scalar(select(func.count()).select_from(AlertMute)) == 0

@@ -12,6 +12,7 @@ from domain.alerts.model import Transport, TransportMode
 from faketg import FakeTelegram
 from faketg.user import FakeUser
 from storage.db import Database
+from storage.models import AlertMute, CorridorSubscription
 from tests.delivery.helpers import publish
 
 N25 = "N-25 Karachi–Quetta–Chaman (RCD) Highway"
@@ -100,6 +101,8 @@ async def test_urdu_resident_follows_a_railway_in_urdu(user: Callable[..., FakeU
     assert listing.button_texts == [f"✕ {N25_UR}", f"✕ {TAFTAN_RAIL_UR}"]
     await gul.press(f"✕ {TAFTAN_RAIL_UR}")
     await gul.expect(lambda m: m.button_texts == [f"✕ {N25_UR}"])
+    data = await gul.send("/mydata")
+    assert f"سڑکیں اور ریلوے لائنیں: {N25_UR}" in data.plain
     unknown = await gul.send("/subscribe N-99")
     assert "“N-99” نام کی کوئی سڑک یا ریلوے لائن مجھے معلوم نہیں" in unknown.plain
 
@@ -148,6 +151,9 @@ async def test_mydata_and_delete_include_corridors(
     data = await amina.send("/mydata")
     assert "Districts: Quetta" in data.plain
     assert f"Roads and railways: {N25}" in data.plain
+    # What /mydata lists is every column there is about corridors and mutes.
+    assert set(CorridorSubscription.model_fields) == {"chat_id", "route"}
+    assert set(AlertMute.model_fields) == {"chat_id", "thread", "until"}
     await amina.send("/delete")
     await amina.press("Yes, delete everything")
     await amina.expect("Deleted.")
