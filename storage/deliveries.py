@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     true,
     union,
+    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -108,7 +109,13 @@ async def plan_deliveries(
     audience = audience_of(alert_)
     sources: list[Select[tuple[int, str, int | None, int | None]]] = []
     if audience.subscribers:
-        sources += _subscribers(alert_id, alert_.kind.bit, int(alert_.content.severity))
+        transport = alert_.content.transport
+        sources += _subscribers(
+            alert_id,
+            alert_.kind.bit,
+            int(alert_.content.severity),
+            transport.route if transport else None,
+        )
     if audience.team:
         sources.append(_team(admin_ids, default_language))
     if audience.original_recipients and original_id is not None:
@@ -116,7 +123,9 @@ async def plan_deliveries(
     urgent, priority = is_urgent(alert_), int(priority_of(alert_))
     sends = 0
     if sources:
-        found = union(*sources).subquery("found")
+        # UNION ALL: the GROUP BY below makes one row per chat anyway, and skipping UNION's own
+        # de-duplication keeps a second source (the route's followers) nearly free.
+        found = union_all(*sources).subquery("found")
         # One row per chat even where sources disagree about a language (DISTINCT per chat).
         chats = (
             select(
@@ -160,16 +169,18 @@ async def plan_deliveries(
 
 
 def _subscribers(
-    alert_id: int, kind_bit: int, severity: int
+    alert_id: int, kind_bit: int, severity: int, route: str | None
 ) -> list[Select[tuple[int, str, int | None, int | None]]]:
     # Residents following one of the alert's districts, and residents following its road or
     # railway wherever they live; both through the resident's kinds and minimum severity.
     by_district = alert_district.join(
         subscription, subscription.c.district == alert_district.c.district
     ).join(resident, resident.c.chat_id == subscription.c.chat_id)
-    by_route = alert.join(corridor, corridor.c.route == alert.c.route).join(
-        resident, resident.c.chat_id == corridor.c.chat_id
-    )
+    sources = [(by_district, alert_district.c.alert_id == alert_id)]
+    if route is not None:
+        # The route as a value, so the route index drives the join (not a scan of residents).
+        by_route = corridor.join(resident, resident.c.chat_id == corridor.c.chat_id)
+        sources.append((by_route, corridor.c.route == route))
     return [
         select(
             resident.c.chat_id, resident.c.language, resident.c.quiet_start, resident.c.quiet_end
@@ -181,10 +192,7 @@ def _subscribers(
             resident.c.kinds_mask.op("&")(kind_bit) != 0,
             resident.c.min_severity <= severity,
         )
-        for joined, this_alert in (
-            (by_district, alert_district.c.alert_id == alert_id),
-            (by_route, alert.c.id == alert_id),
-        )
+        for joined, this_alert in sources
     ]
 
 

@@ -64,6 +64,9 @@ async def test_subscribe_by_code_name_and_typo_and_list_apart(
     # A plain message naming a route follows it too.
     typed = await amina.send("Jaffar Express")
     assert "Subscribed to RAIL-QUETTA-ROHRI" in typed.plain
+    assert (
+        "/subscribe N-25 or /subscribe Quetta–Taftan railway" in (await amina.send("/help")).plain
+    )
 
 
 async def test_a_name_of_two_routes_asks_which(user: Callable[..., FakeUser]) -> None:
