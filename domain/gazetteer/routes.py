@@ -79,7 +79,8 @@ class RouteIndex:
         trimmed = _trim(parts)
         has_route_word = len(trimmed) < len(parts)
         whole_key, trimmed_key = fold(compact(parts)), fold(compact(trimmed))
-        looks = has_route_word or bool(_CODE_SHAPE.fullmatch(compact(parts)))
+        # "road" alone is a word, not a route nobody knows.
+        looks = (has_route_word and bool(trimmed)) or bool(_CODE_SHAPE.fullmatch(compact(parts)))
         found = self.whole.get(whole_key) or (
             self.trimmed.get(trimmed_key) if has_route_word else None
         )

@@ -58,6 +58,11 @@ def test_garbage_is_no_route(text: str) -> None:
     assert G.match_route(text).route is None
 
 
+def test_a_route_word_alone_is_not_an_unknown_route() -> None:
+    assert not G.match_route("road").looks_like_route
+    assert G.match_route("N-99").looks_like_route
+
+
 def test_a_message_mixes_places_and_routes() -> None:
     reading = read_places(G, "Quetta, N-25; Quetta–Taftan railway and Pasni, N-99")
     assert [d.slug for d in reading.districts] == ["quetta", "gwadar"]
