@@ -33,11 +33,12 @@ class Person:
 AMINA = Person("Amina, Quetta", 1001, "en")
 BILAL = Person("Bilal, Pasni", 1002, "en")
 GUL = Person("Gul, Dalbandin", 1003, "ur")
+ZARGHUNA = Person("Zarghuna, Nushki", 1004, "ps")
 SAIMA = Person("Saima, admin", 9001, "en")
 AMIR = Person("Amir, operator", 2001, "en")
 BIBI = Person("Bibi, second operator", 2002, "en")
 NADIA = Person("Nadia, NGO staff", 3001, "en")
-PEOPLE = [AMINA, BILAL, GUL, SAIMA, AMIR, BIBI, NADIA]
+PEOPLE = [AMINA, BILAL, GUL, ZARGHUNA, SAIMA, AMIR, BIBI, NADIA]
 RAIL_ALERT = (
     "/newalert\n"
     "kind: transport\n"
@@ -48,6 +49,8 @@ RAIL_ALERT = (
     "urgency: immediate\n"
     "headline: Quetta–Taftan trains suspended after track attack\n"
     "instruction: Do not travel to the stations; buses on the N-40 still run.\n"
+    "headline_ps: د کوټې–تفتان اورګاډي د پټلۍ پر برید وروسته ودرول شول\n"
+    "instruction_ps: سټېشنونو ته سفر مه کوئ؛ د N-40 بسونه لا هم چلېږي.\n"
     "source: Pakistan Railways, Quetta division\n"
     "expires: 24h"
 )
@@ -120,10 +123,10 @@ async def run_demo(out: TextIO = sys.stdout, database: Path = DEMO_DATABASE) -> 
                 await step(transcript)
         commands = fake.commands(language_code="ur")
         transcript.say(
-            f"\nCommand menus registered: English and Urdu ({len(commands)} commands each)."
+            f"\nCommand menus registered: English, Urdu and Pashto ({len(commands)} commands each)."
         )
     transcript.say(
-        "Demo finished: 3 residents subscribed, one alert drafted, verified by a second "
+        "Demo finished: 4 residents subscribed, one alert drafted, verified by a second "
         "operator and delivered; everything above went through HTTP."
     )
     return 0
@@ -135,6 +138,7 @@ Step = Callable[[Transcript], Awaitable[None]]
 def story(users: dict[int, FakeUser]) -> list[Step]:
     """The scripted conversation, one awaitable step at a time."""
     amina, bilal, gul = users[AMINA.chat_id], users[BILAL.chat_id], users[GUL.chat_id]
+    zarghuna = users[ZARGHUNA.chat_id]
 
     def send(person: Person, user: FakeUser, text: str, expect: str) -> Step:
         async def step(transcript: Transcript) -> None:
@@ -176,6 +180,9 @@ def story(users: dict[int, FakeUser]) -> list[Step]:
         tap(GUL, gul, "اردو", "اضلاع منتخب کریں"),
         send(GUL, gul, "دالبندین", "چاغی"),
         send(GUL, gul, "/mydata", "محفوظ"),
+        send(ZARGHUNA, zarghuna, "/start", "خپله ژبه"),
+        tap(ZARGHUNA, zarghuna, "پښتو", "ضلعې وټاکئ"),
+        send(ZARGHUNA, zarghuna, "نوشكي", "نوشکي"),  # typed with an Arabic kaf
         send(SAIMA, saima, "/grant 2001 operator", "is now operator"),
         send(SAIMA, saima, "/grant 2002 operator", "is now operator"),
         send(SAIMA, saima, "/grant 3001 staff", "is now staff"),
@@ -185,5 +192,6 @@ def story(users: dict[int, FakeUser]) -> list[Step]:
         tap(BIBI, bibi, "✅ Approve", "You verified"),
         receive(AMINA, amina, "Quetta–Taftan trains suspended"),
         receive(GUL, gul, "Quetta–Taftan trains suspended"),
+        receive(ZARGHUNA, zarghuna, "اورګاډي"),
         send(NADIA, nadia, "/status Dalbandin", "Chagai"),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from collections.abc import Mapping
@@ -17,6 +18,8 @@ RTL_LANGUAGES = frozenset({"ur", "ps", "bal", "ar", "fa", "sd"})
 # Right-to-left mark: a line of Urdu that starts with a digit, a Latin name or an emoji would
 # otherwise be laid out left-to-right by Telegram clients, which pick direction per paragraph.
 RLM = "\u200f"
+# The order the language picker and the menus list languages in; any other catalog follows.
+LANGUAGE_ORDER = ("en", "ur", "ps")
 
 
 def N_(message: str) -> str:
@@ -60,6 +63,28 @@ class Translator:
         return Markup("\n".join(marked))  # noqa: S704
 
 
+_Compiled = tuple[tuple[str, gettext.GNUTranslations], ...]
+
+
+@functools.cache
+def _compile(files: tuple[tuple[Path, int], ...]) -> _Compiled:
+    """Parse and compile catalogs once per process (and again only if a file changed).
+
+    Compiled catalogs are read-only, so every Application in the process may share them;
+    parsing the .po files costs about 20 ms a language.
+    """
+    compiled = []
+    for po_path, _mtime in files:
+        language = po_path.parent.parent.name
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        compiled.append((language, gettext.GNUTranslations(buffer)))
+    return tuple(compiled)
+
+
 class Catalogs:
     """All languages the bot speaks, with a fallback for anything unknown."""
 
@@ -70,22 +95,19 @@ class Catalogs:
     @classmethod
     def load(cls, default: str = "en", directory: Path = LOCALES_DIR) -> Catalogs:
         """Read every <lang>/LC_MESSAGES/messages.po under the directory."""
-        translations: dict[str, gettext.NullTranslations] = {}
-        for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-            language = po_path.parent.parent.name
-            with po_path.open("rb") as po_file:
-                catalog = read_po(po_file, locale=language)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            translations[language] = gettext.GNUTranslations(buffer)
+        files = tuple(
+            (path, path.stat().st_mtime_ns)
+            for path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+        )
+        translations: dict[str, gettext.NullTranslations] = dict(_compile(files))
         translations.setdefault("en", gettext.NullTranslations())
         return cls(translations, default)
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """Language codes with a catalog, English first."""
-        return tuple(sorted(self._translators, key=lambda lang: (lang != "en", lang)))
+        """Language codes with a catalog: English, Urdu, Pashto, then any other by code."""
+        order = {lang: i for i, lang in enumerate(LANGUAGE_ORDER)}
+        return tuple(sorted(self._translators, key=lambda lang: (order.get(lang, 99), lang)))
 
     def get(self, language: str | None) -> Translator:
         """The translator for a language, or the default one."""

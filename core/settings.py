@@ -20,7 +20,7 @@ from pydantic_settings.sources.utils import parse_env_vars
 
 from storage.db import DEFAULT_DATABASE_URL, async_database_url
 
-SUPPORTED_LANGUAGES = ("en", "ur")
+SUPPORTED_LANGUAGES = ("en", "ur", "ps")
 
 
 class Settings(BaseSettings):

@@ -13,7 +13,7 @@ from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
 from core.context import BotData, Context, KhabardarApp
 from core.settings import Settings
 from delivery.engine import JOB_KWARGS, DeliveryEngine
-from delivery.http import AiohttpRequest
+from delivery.http import AiohttpRequest, polling_request
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
 from domain.delivery.policy import DeliveryPolicy
@@ -32,8 +32,10 @@ INTERACTIVE_CONNECTIONS = 8
 def configure_builder(builder: Builder, settings: Settings, policy: DeliveryPolicy) -> Builder:
     """Every request shares one priority-aware budget, over aiohttp's keep-alive pool."""
     pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
-    return builder.request(AiohttpRequest(pool_size=pool)).rate_limiter(
-        PriorityRateLimiter(settings.delivery_rate, policy=policy)
+    return (
+        builder.request(AiohttpRequest(pool_size=pool))
+        .get_updates_request(polling_request())
+        .rate_limiter(PriorityRateLimiter(settings.delivery_rate, policy=policy))
     )
 
 

@@ -33,6 +33,7 @@ FORM_EXAMPLE = (
     "headline: N-25 closed between Mastung and Kalat\n"
     "instruction: Use the N-65 via Sibi.\n"
     "headline_ur: مستونگ اور قلات کے درمیان N-25 بند\n"
+    "headline_ps: د مستونګ او قلات ترمنځ N-25 بند دی\n"
     "expires: 12h"
 )
 

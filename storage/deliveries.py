@@ -1,8 +1,7 @@
 """Named queries that plan an alert's fan-out into the delivery outbox; the caller commits.
 
-Planning is set-based: one INSERT … SELECT for the alert's whole audience (subscribers of its
-districts and of its road or railway, team, the original's recipients), however many
-recipients, plus one for the edits of old copies.
+Planning is set-based: one INSERT … SELECT for the alert's whole audience (subscribers, team,
+the original's recipients), however many recipients, plus one for the edits of old copies.
 """
 
 from __future__ import annotations
@@ -24,23 +23,18 @@ from sqlalchemy import (
     select,
     true,
     union,
-    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the resident tables)
 from domain.alerts import Alert, AlertState
 from domain.delivery.rules import RECEIVED, Kind, State, audience_of, is_urgent, priority_of
-from storage.alert_models import UTCDateTime, alert, alert_district, team_member
+from storage.alert_models import UTCDateTime, alert, team_member
 from storage.alert_queries import mark_delivery_planned
+from storage.audience import admits, followers, resident
 from storage.delivery_models import delivery
 from storage.upsert import upsert
 
-resident = SQLModel.metadata.tables["resident"]
-subscription = SQLModel.metadata.tables["subscription"]
-corridor = SQLModel.metadata.tables["corridor_subscription"]
 _VERIFIED = AlertState.VERIFIED.value
 _WAITING = (State.PENDING.value, State.HELD.value)
 _COLUMNS = [
@@ -109,13 +103,7 @@ async def plan_deliveries(
     audience = audience_of(alert_)
     sources: list[Select[tuple[int, str, int | None, int | None]]] = []
     if audience.subscribers:
-        transport = alert_.content.transport
-        sources += _subscribers(
-            alert_id,
-            alert_.kind.bit,
-            int(alert_.content.severity),
-            transport.route if transport else None,
-        )
+        sources.append(_subscribers(alert_id, alert_.kind.bit, int(alert_.content.severity)))
     if audience.team:
         sources.append(_team(admin_ids, default_language))
     if audience.original_recipients and original_id is not None:
@@ -123,9 +111,7 @@ async def plan_deliveries(
     urgent, priority = is_urgent(alert_), int(priority_of(alert_))
     sends = 0
     if sources:
-        # UNION ALL: the GROUP BY below makes one row per chat anyway, and skipping UNION's own
-        # de-duplication keeps a second source (the route's followers) nearly free.
-        found = union_all(*sources).subquery("found")
+        found = union(*sources).subquery("found")
         # One row per chat even where sources disagree about a language (DISTINCT per chat).
         chats = (
             select(
@@ -169,31 +155,14 @@ async def plan_deliveries(
 
 
 def _subscribers(
-    alert_id: int, kind_bit: int, severity: int, route: str | None
-) -> list[Select[tuple[int, str, int | None, int | None]]]:
-    # Residents following one of the alert's districts, and residents following its road or
-    # railway wherever they live; both through the resident's kinds and minimum severity.
-    by_district = alert_district.join(
-        subscription, subscription.c.district == alert_district.c.district
-    ).join(resident, resident.c.chat_id == subscription.c.chat_id)
-    sources = [(by_district, alert_district.c.alert_id == alert_id)]
-    if route is not None:
-        # The route as a value, so the route index drives the join (not a scan of residents).
-        by_route = corridor.join(resident, resident.c.chat_id == corridor.c.chat_id)
-        sources.append((by_route, corridor.c.route == route))
-    return [
-        select(
-            resident.c.chat_id, resident.c.language, resident.c.quiet_start, resident.c.quiet_end
-        )
-        .select_from(joined)
-        .where(
-            this_alert,
-            resident.c.active.is_(True),
-            resident.c.kinds_mask.op("&")(kind_bit) != 0,
-            resident.c.min_severity <= severity,
-        )
-        for joined, this_alert in sources
-    ]
+    alert_id: int, kind_bit: int, severity: int
+) -> Select[tuple[int, str, int | None, int | None]]:
+    return select(
+        resident.c.chat_id, resident.c.language, resident.c.quiet_start, resident.c.quiet_end
+    ).where(
+        resident.c.chat_id.in_(followers(alert_id)),
+        admits(literal(kind_bit), literal(severity)),
+    )
 
 
 def _team(

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.alerts import AlertState
 from domain.delivery.rules import Kind, State
 from storage.alert_models import UTCDateTime, alert
-from storage.deliveries import corridor, quiet_now, resident, subscription
+from storage.audience import corridor, resident, subscription, withdraw_claimed
+from storage.deliveries import quiet_now
 from storage.delivery_models import delivery
 from storage.upsert import upsert
 
@@ -44,7 +45,21 @@ async def claim_batch(
     session: AsyncSession, *, owner: str, now: datetime, lease_until: datetime, limit: int
 ) -> list[Claimed]:
     """Lease up to `limit` due rows of live alerts, most urgent first. Rows other workers hold
-    are skipped, not waited for (PostgreSQL); an alert that closed is never claimed."""
+    are skipped, not waited for (PostgreSQL); an alert that closed is never claimed, and a row
+    its chat's choices now exclude is withdrawn instead (storage.audience)."""
+    while True:
+        claimed = await _lease(session, owner=owner, now=now, lease_until=lease_until, limit=limit)
+        # What the resident chose since the row was planned (or released) still counts.
+        withdrawn = await withdraw_claimed(session, ids=[c.id for c in claimed])
+        wanted = [c for c in claimed if c.id not in withdrawn]
+        # A batch that was all withdrawn is not an empty queue: the sender would idle on it.
+        if wanted or not claimed:
+            return sorted(wanted, key=lambda c: (c.priority, c.id))
+
+
+async def _lease(
+    session: AsyncSession, *, owner: str, now: datetime, lease_until: datetime, limit: int
+) -> list[Claimed]:
     live = select(alert.c.id).where(alert.c.state == _VERIFIED, alert.c.expires > now)
     pick = (
         select(delivery.c.id)
@@ -76,11 +91,10 @@ async def claim_batch(
             delivery.c.priority,
         )
     )
-    claimed = [
+    return [
         Claimed(r.id, r.alert_id, r.chat_id, Kind(r.kind), r.language, r.attempts, r.priority)
         for r in result
     ]
-    return sorted(claimed, key=lambda c: (c.priority, c.id))
 
 
 async def renew_leases(session: AsyncSession, *, owner: str, until: datetime) -> int:

@@ -13,6 +13,12 @@ from domain.delivery.rules import Kind, State
 from storage.delivery_models import delivery, delivery_watch
 from storage.upsert import upsert
 
+_SEND_KEYS = {
+    State.PENDING.value: "waiting",
+    State.CLAIMED.value: "waiting",
+    State.WITHDRAWN.value: "withdrawn",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class FanoutCounts:
@@ -24,6 +30,7 @@ class FanoutCounts:
     failed: int = 0
     blocked: int = 0
     skipped: int = 0
+    withdrawn: int = 0  # the resident's choices excluded it before it went out
     edited: int = 0  # earlier copies marked updated/cancelled
     edits_waiting: int = 0
     first_sent_at: datetime | None = None
@@ -32,7 +39,15 @@ class FanoutCounts:
     @property
     def planned(self) -> int:
         """Every chat the alert was planned for."""
-        return self.sent + self.waiting + self.held + self.failed + self.blocked + self.skipped
+        return (
+            self.sent
+            + self.waiting
+            + self.held
+            + self.failed
+            + self.blocked
+            + self.skipped
+            + self.withdrawn
+        )
 
     @property
     def finished(self) -> bool:
@@ -61,7 +76,7 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
             if state in (State.PENDING.value, State.CLAIMED.value, State.SENT.value):
                 counts[key] = counts.get(key, 0) + count
             continue
-        key = "waiting" if state in (State.PENDING.value, State.CLAIMED.value) else state
+        key = _SEND_KEYS.get(state, state)
         counts[key] = counts.get(key, 0) + count
         if state == State.SENT.value:
             first, last = earliest, latest

@@ -91,4 +91,5 @@ class AlertMute(SQLModel, table=True):
 # tables on SQLModel.metadata (Alembic's env.py and the tests read it).
 import storage.alert_models  # noqa: E402
 import storage.delivery_models  # noqa: E402
-import storage.session_models  # noqa: E402, F401
+import storage.session_models  # noqa: E402
+import storage.verification_models  # noqa: E402, F401

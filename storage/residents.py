@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from domain.alerts import Severity
 from domain.preferences import Preferences, QuietHours
+from storage.audience import withdraw_for_chat
 from storage.models import AlertMute, CorridorSubscription, Resident, Subscription
 from storage.upsert import upsert
 
@@ -37,7 +38,8 @@ async def set_language(session: AsyncSession, *, chat_id: int, language: str) ->
 
 
 async def set_preferences(session: AsyncSession, *, chat_id: int, prefs: Preferences) -> None:
-    """Store a resident's kinds, minimum severity and quiet hours."""
+    """Store a resident's kinds, minimum severity and quiet hours; alerts still waiting for
+    the chat that the new filters exclude are withdrawn."""
     await session.execute(
         update(Resident)
         .where(col(Resident.chat_id) == chat_id)
@@ -48,6 +50,7 @@ async def set_preferences(session: AsyncSession, *, chat_id: int, prefs: Prefere
             quiet_end=prefs.quiet.end if prefs.quiet else None,
         )
     )
+    await withdraw_for_chat(session, chat_id=chat_id)
 
 
 def preferences_of(resident: Resident) -> Preferences:
@@ -82,7 +85,8 @@ async def subscribe(session: AsyncSession, *, chat_id: int, districts: Iterable[
 async def unsubscribe(
     session: AsyncSession, *, chat_id: int, districts: Iterable[str]
 ) -> list[str]:
-    """Remove districts from a resident's list; returns those that were there."""
+    """Remove districts from a resident's list; returns those that were there. Alerts still
+    waiting for the chat that it now follows no other way are withdrawn."""
     wanted = list(dict.fromkeys(districts))
     existing = set(await list_subscriptions(session, chat_id=chat_id))
     removed = [d for d in wanted if d in existing]
@@ -93,6 +97,7 @@ async def unsubscribe(
                 col(Subscription.district).in_(removed),
             )
         )
+        await withdraw_for_chat(session, chat_id=chat_id)
     return removed
 
 
@@ -150,7 +155,8 @@ async def follow_corridors(
 async def unfollow_corridors(
     session: AsyncSession, *, chat_id: int, routes: Iterable[str]
 ) -> list[str]:
-    """Remove route codes from a resident's corridors; returns those that were there."""
+    """Remove route codes from a resident's corridors; returns those that were there. Alerts
+    still waiting for the chat that it now follows no other way are withdrawn."""
     wanted = list(dict.fromkeys(routes))
     existing = set(await list_corridors(session, chat_id=chat_id))
     removed = [r for r in wanted if r in existing]
@@ -161,6 +167,7 @@ async def unfollow_corridors(
                 col(CorridorSubscription.route).in_(removed),
             )
         )
+        await withdraw_for_chat(session, chat_id=chat_id)
     return removed
 
 

@@ -3,6 +3,7 @@ Bot API server, and the real Application running against it."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 # PTB 22 warns (an error under filterwarnings=error) unless durations are timedeltas; opt in
@@ -14,7 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import build_application, build_services
 from bot.runtime import running
@@ -46,13 +48,35 @@ FAST_DELIVERY = DeliveryPolicy(
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """TEST_DATABASE_URL when set (CI sets PostgreSQL), else a SQLite file for this run."""
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """TEST_DATABASE_URL when set (CI sets PostgreSQL), else a SQLite file for this run.
+
+    Under pytest-xdist each worker gets a database of its own beside TEST_DATABASE_URL's
+    (test_gw0, test_gw1…), created on first use, since every test clears every table.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return Settings(database_url=url).database_url
+        url = Settings(database_url=url).database_url
+        return url if worker_id == "master" else asyncio.run(_worker_database(url, worker_id))
     path: Path = tmp_path_factory.mktemp("db") / "khabardar-test.db"
     return f"sqlite+aiosqlite:///{path}"
+
+
+async def _worker_database(url: str, worker_id: str) -> str:
+    """The URL of this xdist worker's own PostgreSQL database, created if it is missing."""
+    base = make_url(url)
+    name = f"{base.database}_{worker_id}"
+    engine = create_async_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            exists = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,8 +19,9 @@ from domain.alerts import (
     TransitionRefused,
 )
 from domain.gazetteer import Gazetteer
-from storage import alert_drafts, alert_queries, alerts, sessions
+from storage import alert_drafts, alert_queries, alerts, sessions, verification_requests
 from storage.db import Database
+from storage.verification_requests import Request
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +29,13 @@ class AlertOutcome:
     """What became of a request: DONE with the alert as it now stands, or why not.
 
     `problems` lists what is wrong with the content or reason (outcome INVALID then is None
-    and alert is None); otherwise `outcome` is the lifecycle's answer."""
+    and alert is None); otherwise `outcome` is the lifecycle's answer. A decision also hands
+    back the verification request messages it closed (chat, message) for editing."""
 
     outcome: Outcome | None
     alert: Alert | None = None
     problems: tuple[Problem, ...] = ()
+    requests: tuple[Request, ...] = ()
 
     @property
     def done(self) -> bool:
@@ -130,25 +134,40 @@ async def cancel(
 
 
 async def approve(*, database: Database, identifier: str, by: int, now: datetime) -> AlertOutcome:
-    """The second operator's approval."""
+    """The second operator's approval; the other verifiers' requests are closed with it."""
+    requests: list[Request] = []
     async with database.transaction() as session:
         result = await alerts.verify_alert(session, identifier=identifier, by=by, now=now)
-    return AlertOutcome(result.outcome, result.alert)
+        if result.done:
+            requests = await verification_requests.take_requests(session, identifier=identifier)
+    return AlertOutcome(result.outcome, result.alert, requests=tuple(requests))
 
 
 async def reject(
     *, database: Database, identifier: str, by: int, reason: str, now: datetime
 ) -> AlertOutcome:
-    """Turn a pending alert down with a reason; the rejecter's reason prompt is finished."""
+    """Turn a pending alert down with a reason; the rejecter's reason prompt is finished and
+    the verifiers' requests are closed."""
+    requests: list[Request] = []
     try:
         async with database.transaction() as session:
             result = await alerts.reject_alert(
                 session, identifier=identifier, by=by, reason=reason, now=now
             )
             await sessions.clear_flow(session, user_id=by)
+            if result.done:
+                requests = await verification_requests.take_requests(session, identifier=identifier)
     except InvalidAlert as invalid:
         return _invalid(invalid)
-    return AlertOutcome(result.outcome, result.alert)
+    return AlertOutcome(result.outcome, result.alert, requests=tuple(requests))
+
+
+async def remember_requests(
+    *, database: Database, identifier: str, sent: Sequence[Request]
+) -> None:
+    """Keep where an alert's verification requests went, to close them once it is decided."""
+    async with database.transaction() as session:
+        await verification_requests.remember_requests(session, identifier=identifier, sent=sent)
 
 
 async def ask_for_reason(*, database: Database, identifier: str, by: int) -> bool:

@@ -78,6 +78,7 @@ def render_report(_: Translator, alert: Alert, progress: Progress, *, tz: ZoneIn
         (counts.failed, N_("⚠️ Failed: {count}")),
         (counts.blocked, N_("🚫 Blocked the bot or left Telegram: {count}")),
         (counts.skipped, N_("⏭ Not sent, the alert ended first: {count}")),
+        (counts.withdrawn, N_("↩️ Not sent, the resident changed their choices: {count}")),
         (counts.edited, N_("✏️ Earlier copies marked: {count}")),
     ]
     lines.extend(_(text, count=count) for count, text in optional if count)

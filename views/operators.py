@@ -118,8 +118,15 @@ def preview_heading(_: Translator) -> str:
     )
 
 
-def pending_notice(_: Translator, alert: Alert, rendered: str) -> str:
-    """What another operator receives when an alert waits for verification."""
+def pending_notice(_: Translator, alert: Alert, rendered: str, *, own: bool = False) -> str:
+    """What another operator receives when an alert waits for verification; its author sees
+    it in /pending as their own, waiting for someone else."""
+    if own:
+        return _(
+            "<b>Your alert, waiting for another operator to verify it</b>: {reference}.\n\n{alert}",
+            reference=alert.identifier,
+            alert=rendered,
+        )
     return _(
         "<b>Waiting for your verification</b>: {reference}, written by operator {author}.\n\n"
         "{alert}",
@@ -127,6 +134,25 @@ def pending_notice(_: Translator, alert: Alert, rendered: str) -> str:
         author=alert.author_id,
         alert=rendered,
     )
+
+
+def decided_notice(_: Translator, alert: Alert, tz: ZoneInfo) -> str:
+    """A verification request once someone decided it: who, when, and nothing left to do."""
+    verified = alert.verified_by is not None
+    at = alert.verified_at if verified else alert.rejected_at
+    template = (
+        N_("✅ {reference} ({headline}) was verified by operator {operator}, {time}.")
+        if verified
+        else N_("❌ {reference} ({headline}) was rejected by operator {operator}, {time}.")
+    )
+    decided = _(
+        template,
+        reference=alert.identifier,
+        headline=alert.content.text(_.language).headline,
+        operator=alert.verified_by if verified else alert.rejected_by,
+        time=local_time(_, at, tz) if at is not None else "",
+    )
+    return str(decided + "\n" + _("Nothing is left to do here."))
 
 
 def audit_lines(_: Translator, entries: Sequence[AuditEntry], tz: ZoneInfo) -> str:

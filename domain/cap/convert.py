@@ -28,6 +28,7 @@ from domain.alerts import (
 )
 from domain.cap import model as cap
 from domain.gazetteer import District, Gazetteer, ResolutionKind, RouteKind
+from domain.gazetteer.text import split_names
 
 _STATUSES = {"actual": Status.ACTUAL, "exercise": Status.EXERCISE, "test": Status.TEST}
 _CATEGORIES = {"security": AlertKind.SECURITY, "transport": AlertKind.TRANSPORT}
@@ -95,7 +96,8 @@ def districts_of(areas: Iterable[cap.CapArea], gazetteer: Gazetteer) -> list[str
                 _in_polygon(district, p) for p in area.polygons
             ):
                 found.append(district.slug)
-        for name in area.description.replace(";", ",").split(","):
+        # Also the Arabic-script comma and semicolon (، ؛) of Urdu and Pashto area names.
+        for name in split_names(area.description):
             resolution = gazetteer.resolve(name)
             if resolution.district and resolution.kind in (
                 ResolutionKind.DISTRICT,
@@ -120,7 +122,7 @@ def _kind(info: cap.CapInfo) -> AlertKind | None:
 def _texts(infos: Iterable[cap.CapInfo]) -> tuple[AlertText, ...]:
     texts: dict[str, AlertText] = {}
     for info in infos:
-        language = (info.language.split("-")[0].lower() or "en")[:8]
+        language = _language(info.language)
         headline = info.headline or info.event
         if language in texts or not headline:
             continue
@@ -131,6 +133,16 @@ def _texts(infos: Iterable[cap.CapInfo]) -> tuple[AlertText, ...]:
             _cut(info.instruction, MAX_INSTRUCTION_CHARS),
         )
     return tuple(texts.values())
+
+
+# CAP asks for RFC 3066 tags (ps-PK, ur-PK, en-US): the first part is the language. Some feeds
+# write ISO 639-2/3 codes instead, Pashto's among them (pus; pbt, pbu, pst for its varieties).
+_ISO_639_3 = {"eng": "en", "urd": "ur", "pus": "ps", "pbt": "ps", "pbu": "ps", "pst": "ps"}
+
+
+def _language(tag: str) -> str:
+    primary = tag.replace("_", "-").split("-")[0].strip().lower()[:8] or "en"
+    return _ISO_639_3.get(primary, primary)
 
 
 def _transport(info: cap.CapInfo, gazetteer: Gazetteer) -> Transport:

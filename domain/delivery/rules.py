@@ -22,6 +22,9 @@ class State(enum.StrEnum):
     BLOCKED = "blocked"  # the chat blocked the bot, was deactivated or does not exist
     SKIPPED = "skipped"  # the alert expired, was superseded or cancelled before it went out
     HELD = "held"  # waiting for the resident's quiet hours to end
+    # The resident's choices no longer admit it (unsubscribed, unticked its kind, raised the
+    # minimum severity) before it went out; the column holds 8 characters.
+    WITHDRAWN = "optedout"
 
 
 class Kind(enum.StrEnum):

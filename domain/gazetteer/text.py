@@ -18,9 +18,11 @@ def normalize_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
-# Letters that people type interchangeably in Urdu depending on their keyboard (Arabic,
-# Persian, Pashto layouts). Hamza carriers (ئ ؤ أ آ ۂ) need no entry: NFKD splits the hamza
-# or madda off as a combining mark, which is then dropped.
+# Letters that people type interchangeably in Urdu and Pashto depending on their keyboard
+# (Arabic, Persian, Urdu, Pashto layouts). Hamza carriers (ئ ؤ أ آ ۂ ۀ) need no entry: NFKD
+# splits the hamza or madda off as a combining mark, which is then dropped. Pashto's own
+# letters fold to the letter a Pashto speaker types without a Pashto keyboard, in the southern
+# (Kandahari) sounds spoken in Balochistan: ښ as ش, ږ as ژ, ځ (dz) as ز, څ (ts) as س.
 _ARABIC_FOLD = str.maketrans(
     {
         "\u064a": "ی",  # ARABIC YEH
@@ -39,6 +41,10 @@ _ARABIC_FOLD = str.maketrans(
         "\u0689": "ڈ",  # Pashto DDAL
         "\u0693": "ڑ",  # Pashto RREH
         "\u06bc": "ن",  # Pashto NOON WITH RING
+        "\u069a": "ش",  # Pashto SHEEN WITH DOT BELOW AND ABOVE (ښ)
+        "\u0696": "ژ",  # Pashto RREH WITH DOT BELOW AND ABOVE (ږ)
+        "\u0681": "ز",  # Pashto HAH WITH HAMZA ABOVE (ځ)
+        "\u0685": "س",  # Pashto HAH WITH THREE DOTS ABOVE (څ)
         "\u0640": None,  # TATWEEL only stretches a word
     }
 )
@@ -104,9 +110,10 @@ def fold(key: str) -> str:
 
 
 # A list of names: commas (also Urdu ، and fullwidth), semicolons (also Urdu ؛), slashes,
-# newlines, ampersands, and the words "and" (English), "aur" (Roman Urdu), "اور" and "و".
+# newlines, ampersands, and the words "and" (English), "aur" (Roman Urdu), "اور" and "و"
+# (Urdu) and "او" (Pashto).
 _SEPARATORS = re.compile(
-    r"[,\u060c\uff0c;\u061b/\n\r&]|\b(?:and|aur)\b|(?<!\S)(?:اور|و)(?!\S)",
+    r"[,\u060c\uff0c;\u061b/\n\r&]|\b(?:and|aur)\b|(?<!\S)(?:اور|او|و)(?!\S)",
     re.IGNORECASE,
 )
 
@@ -157,4 +164,14 @@ FILLER_WORDS = (
     "کا",
     "کی",
     "کے",
+    # Pashto: district (also the plural), Afghan sub-district, city, area, in, at, of.
+    "ضلعه",
+    "ضلعې",
+    "ولسوالۍ",
+    "ښار",
+    "سیمه",
+    "کې",
+    "کښې",
+    "په",
+    "د",
 )

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 from telegram import Update
 
-from core.context import Context
-from core.i18n import Translator
+from core.context import Context, Services
+from core.i18n import N_, Translator
 from domain.alerts import Alert, AlertState, Outcome, TransitionRefused, parse_identifier
 from domain.alerts.changes import changes_from, fields_of
 from domain.alerts.form import read_form
+from domain.alerts.lifecycle import Changes
 from handlers.common import argument_text, load_resident, reply
 from handlers.operators.notify import ask_to_verify
 from usecases import alerts
@@ -24,42 +25,11 @@ async def update_alert(update: Update, context: Context) -> None:
     assert update.effective_user is not None
     services = context.services
     reference_text, _sep, rest = argument_text(update).partition("\n")
-    identifier = parse_identifier(reference_text)
-    original = await _live(context, identifier)
-    if original is None and await _explain_closed(update, context, identifier):
+    original = await _correctable(update, context, parse_identifier(reference_text), _UPDATE_USAGE)
+    if original is None:
         return
-    if identifier is None or original is None:
-        await reply(
-            update,
-            _(
-                "Send /update KB-2026-0042 followed by the changed fields on new lines, "
-                "e.g.\n<code>/update KB-2026-0042\nheadline: N-25 reopened near Mastung</code>"
-            ),
-        )
-        return
-    fields, problems = read_form(rest)
-    if not fields:
-        current = "\n".join(
-            f"{k}: {v}" for k, v in fields_of(original.content, services.settings.tz).items()
-        )
-        await reply(
-            update,
-            _(
-                "Send the fields to change on the lines after the reference. Current "
-                "values:\n<code>{fields}</code>",
-                fields=current,
-            ),
-        )
-        return
-    changes, form_problems = changes_from(
-        fields,
-        gazetteer=services.gazetteer,
-        now=datetime.now(UTC),
-        tz=services.settings.tz,
-        base=original.content,
-    )
-    if problems or form_problems:
-        await reply(update, problem_lines(_, [*problems, *form_problems]))
+    changes = await _changes(update, _, services, original, rest)
+    if changes is None:
         return
     result = await alerts.update(
         database=services.database,
@@ -71,21 +41,75 @@ async def update_alert(update: Update, context: Context) -> None:
     )
     if result.problems:
         await reply(update, problem_lines(_, rules=result.problems))
-        return
-    if result.alert is None:
+    elif result.alert is None:
         await reply(update, _no_longer_active(_, original.identifier))
-        return
-    rendered = render_alert(
-        _, result.alert, gazetteer=services.gazetteer, tz=services.settings.tz, preview=True
+    else:
+        await _ask_for_update(update, context, _, result.alert, original.identifier)
+
+
+_UPDATE_USAGE = N_(
+    "Send /update KB-2026-0042 followed by the changed fields on new lines, "
+    "e.g.\n<code>/update KB-2026-0042\nheadline: N-25 reopened near Mastung</code>"
+)
+_CANCEL_USAGE = N_(
+    "Send /cancel with the reference and the reason, e.g. <code>/cancel KB-2026-0042 "
+    "false report, the road is open</code>"
+)
+
+
+async def _correctable(
+    update: Update, context: Context, identifier: str | None, usage: str
+) -> Alert | None:
+    """The live alert a correction names; otherwise say why (closed, unknown) and give None."""
+    original = await _live(context, identifier)
+    if original is None and not await _explain_closed(update, context, identifier):
+        _resident, _ = await load_resident(update, context)
+        await reply(update, _(usage))
+    return original
+
+
+async def _changes(
+    update: Update, _: Translator, services: Services, original: Alert, form: str
+) -> Changes | None:
+    """The changes an /update's lines ask for; None after telling the operator what is wrong."""
+    fields, problems = read_form(form)
+    if not fields:
+        current = fields_of(original.content, services.settings.tz).items()
+        text = _(
+            "Send the fields to change on the lines after the reference. Current "
+            "values:\n<code>{fields}</code>",
+            fields="\n".join(f"{k}: {v}" for k, v in current),
+        )
+        await reply(update, text)
+        return None
+    changes, form_problems = changes_from(
+        fields,
+        gazetteer=services.gazetteer,
+        now=datetime.now(UTC),
+        tz=services.settings.tz,
+        base=original.content,
     )
-    reached = await ask_to_verify(context, result.alert)
+    if problems or form_problems:
+        await reply(update, problem_lines(_, [*problems, *form_problems]))
+        return None
+    return changes
+
+
+async def _ask_for_update(
+    update: Update, context: Context, _: Translator, alert: Alert, original: str
+) -> None:
+    services = context.services
+    rendered = render_alert(
+        _, alert, gazetteer=services.gazetteer, tz=services.settings.tz, preview=True
+    )
+    reached = await ask_to_verify(context, alert)
     await reply(
         update,
         _(
             "📨 Update {reference} of {original} is waiting for a second operator ({count} "
             "asked):\n\n{alert}",
-            reference=result.alert.identifier,
-            original=original.identifier,
+            reference=alert.identifier,
+            original=original,
             count=reached,
             alert=rendered,
         ),
@@ -100,17 +124,11 @@ async def cancel_alert(update: Update, context: Context) -> None:
     parts = text.split(maxsplit=1)
     identifier = parse_identifier(parts[0]) if parts else None
     reason = parts[1].strip() if len(parts) > 1 else ""
-    original = await _live(context, identifier)
-    if original is None and await _explain_closed(update, context, identifier):
+    original = await _correctable(update, context, identifier, _CANCEL_USAGE)
+    if identifier is None or original is None:
         return
-    if identifier is None or original is None or not reason:
-        await reply(
-            update,
-            _(
-                "Send /cancel with the reference and the reason, e.g. <code>/cancel KB-2026-0042 "
-                "false report, the road is open</code>"
-            ),
-        )
+    if not reason:
+        await reply(update, _(_CANCEL_USAGE))
         return
     result = await alerts.cancel(
         database=context.services.database,
@@ -127,7 +145,12 @@ async def cancel_alert(update: Update, context: Context) -> None:
         return
     if result.alert is None:
         raise TransitionRefused(result.outcome or Outcome.NOT_FOUND)
-    cancel = result.alert
+    await _ask_for_cancel(update, context, _, result.alert, identifier)
+
+
+async def _ask_for_cancel(
+    update: Update, context: Context, _: Translator, cancel: Alert, original: str
+) -> None:
     reached = await ask_to_verify(context, cancel)
     await reply(
         update,
@@ -135,7 +158,7 @@ async def cancel_alert(update: Update, context: Context) -> None:
             "📨 Cancel {reference} of {original} is waiting for one tap from a second operator "
             "({count} asked).",
             reference=cancel.identifier,
-            original=identifier,
+            original=original,
             count=reached,
         ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop
 
 from core.context import Context
@@ -12,6 +12,7 @@ from core.i18n import Translator
 from domain.alerts import Alert, validate_draft
 from domain.alerts import new_alert as draft_alert
 from domain.alerts.form import FormIssue, FormProblem, build_content, looks_like_form, read_form
+from domain.gazetteer import Gazetteer
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
 from handlers.operators.notify import ask_to_verify
 from handlers.operators.wizard import (
@@ -91,44 +92,62 @@ async def wizard_districts(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None and update.effective_user is not None
     _resident, _ = await load_resident(update, context)
     flow = await _flow(context, update.effective_user.id)
-    gazetteer = context.services.gazetteer
     if flow is None or flow.name != NEW:
         await stale_button(update, context)
         return
+    gazetteer = context.services.gazetteer
     chosen = [s for s in flow.data.get("districts", "").split(", ") if s]
     action, _sep, arg = query.data.removeprefix(WIZARD_NS).partition(":")
-    district = gazetteer.get(arg) if arg else None
-    if action in (keyboards.CB_ON, keyboards.CB_OFF) and district is not None:
-        chosen = [s for s in chosen if s != arg] + ([arg] if action == keyboards.CB_ON else [])
-        await _store(
-            context,
-            update.effective_user.id,
-            Flow(NEW, "districts", {**flow.data, "districts": ", ".join(chosen)}),
-        )
-        await query.answer()
-        divisional = gazetteer.districts_in(district.division)
-        await edit(
-            query, _(PROMPTS["districts"]), keyboards.districts(_, divisional, chosen, ns=WIZARD_NS)
-        )
-    elif action == keyboards.CB_DIVISION and arg.isdigit() and int(arg) < len(gazetteer.divisions):
-        await query.answer()
-        divisional = gazetteer.districts_in(gazetteer.divisions[int(arg)])
-        await edit(
-            query, _(PROMPTS["districts"]), keyboards.districts(_, divisional, chosen, ns=WIZARD_NS)
-        )
-    elif action == keyboards.CB_DIVISIONS:
-        await query.answer()
-        await edit(
-            query, _(PROMPTS["districts"]), keyboards.divisions(_, gazetteer, chosen, ns=WIZARD_NS)
-        )
-    elif action == keyboards.CB_DONE and chosen:
-        await query.answer()
+    if action == keyboards.CB_DONE:
+        await _districts_chosen(update, context, _, flow, chosen)
+        return
+    ticked = _ticked(gazetteer, action, arg, chosen)
+    if ticked is not None:
+        chosen = ticked
         fields = {**flow.data, "districts": ", ".join(chosen)}
-        await _show(update, context, _, Flow(NEW, next_step(fields), fields))
-    elif action == keyboards.CB_DONE:
-        await query.answer(_.plain("Choose at least one district."), show_alert=True)
-    else:
+        await _store(context, update.effective_user.id, Flow(NEW, "districts", fields))
+    markup = _picker(_, gazetteer, action, arg, chosen)
+    if markup is None:
         await stale_button(update, context)
+        return
+    await query.answer()
+    await edit(query, _(PROMPTS["districts"]), markup)
+
+
+def _ticked(gazetteer: Gazetteer, action: str, arg: str, chosen: list[str]) -> list[str] | None:
+    """The chosen districts after a tick or untick button; None for any other button."""
+    if action not in (keyboards.CB_ON, keyboards.CB_OFF) or gazetteer.get(arg) is None:
+        return None
+    return [s for s in chosen if s != arg] + ([arg] if action == keyboards.CB_ON else [])
+
+
+def _picker(
+    _: Translator, gazetteer: Gazetteer, action: str, arg: str, chosen: list[str]
+) -> InlineKeyboardMarkup | None:
+    """The picker page a button leads to; None for a button this picker never made."""
+    district = gazetteer.get(arg) if action in (keyboards.CB_ON, keyboards.CB_OFF) else None
+    if district is not None:
+        division = district.division
+    elif action == keyboards.CB_DIVISION and arg.isdigit() and int(arg) < len(gazetteer.divisions):
+        division = gazetteer.divisions[int(arg)]
+    elif action == keyboards.CB_DIVISIONS:
+        return keyboards.divisions(_, gazetteer, chosen, ns=WIZARD_NS)
+    else:
+        return None
+    return keyboards.districts(_, gazetteer.districts_in(division), chosen, ns=WIZARD_NS)
+
+
+async def _districts_chosen(
+    update: Update, context: Context, _: Translator, flow: Flow, chosen: list[str]
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    if not chosen:
+        await query.answer(_.plain("Choose at least one district."), show_alert=True)
+        return
+    await query.answer()
+    fields = {**flow.data, "districts": ", ".join(chosen)}
+    await _show(update, context, _, Flow(NEW, next_step(fields), fields))
 
 
 async def wizard_text(update: Update, context: Context, flow: Flow) -> None:

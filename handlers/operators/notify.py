@@ -13,8 +13,10 @@ from core.i18n import Translator
 from domain.alerts import SYSTEM_AUTHOR, Alert, MsgType
 from domain.roles import Role
 from storage import residents, team
+from storage.verification_requests import Request
+from usecases import alerts
 from views.alerts import render_alert
-from views.operators import pending_notice
+from views.operators import decided_notice, pending_notice
 
 log = logging.getLogger(__name__)
 CB_VERIFY = "vf"  # vf:ok:<identifier> | vf:no:<identifier>
@@ -27,21 +29,17 @@ async def translator_for(context: Context, user_id: int) -> Translator:
     return context.translator(resident.language if resident else None)
 
 
-def verify_keyboard(_: Translator, alert: Alert) -> InlineKeyboardMarkup:
-    """Approve and reject; a cancel is one tap, so approving it comes first and alone on top."""
+def verify_keyboard(_: Translator, alert: Alert, *, own: bool = False) -> InlineKeyboardMarkup:
+    """Approve and reject; a cancel is one tap, so approving it comes first and alone on top.
+    Its author (own) gets no Approve, only Reject: the way to withdraw it."""
     approve = (
         _.plain("✅ Approve cancel") if alert.msg_type is MsgType.CANCEL else _.plain("✅ Approve")
     )
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(approve, callback_data=f"{CB_VERIFY}:ok:{alert.identifier}")],
-            [
-                InlineKeyboardButton(
-                    _.plain("❌ Reject"), callback_data=f"{CB_VERIFY}:no:{alert.identifier}"
-                )
-            ],
-        ]
-    )
+    ok, no = f"{CB_VERIFY}:ok:{alert.identifier}", f"{CB_VERIFY}:no:{alert.identifier}"
+    reject = [InlineKeyboardButton(_.plain("❌ Reject"), callback_data=no)]
+    if own:
+        return InlineKeyboardMarkup([reject])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(approve, callback_data=ok)], reject])
 
 
 async def verifiers(context: Context, *, besides: int) -> list[int]:
@@ -52,24 +50,51 @@ async def verifiers(context: Context, *, besides: int) -> list[int]:
     return sorted(ids - {besides})
 
 
-def pending_text(_: Translator, context: Context, alert: Alert) -> str:
+def pending_text(_: Translator, context: Context, alert: Alert, *, own: bool = False) -> str:
     """The verification request: who wrote it and the alert exactly as residents will read it."""
     services = context.services
     rendered = render_alert(
         _, alert, gazetteer=services.gazetteer, tz=services.settings.tz, preview=True
     )
-    return pending_notice(_, alert, rendered)
+    return pending_notice(_, alert, rendered, own=own)
 
 
 async def ask_to_verify(context: Context, alert: Alert) -> int:
-    """Send the pending alert to every possible verifier; returns how many were reached."""
-    reached = 0
+    """Send the pending alert to every possible verifier, remembering each request message so
+    the decision can close it; returns how many were reached."""
+    sent: list[Request] = []
     for user_id in await verifiers(context, besides=alert.author_id):
         _ = await translator_for(context, user_id)
-        reached += await send_quietly(
-            context, user_id, pending_text(_, context, alert), verify_keyboard(_, alert)
-        )
-    return reached
+        text, markup = pending_text(_, context, alert), verify_keyboard(_, alert)
+        try:
+            message = await context.bot.send_message(user_id, text, reply_markup=markup)
+        except TelegramError as exc:
+            log.warning("could not reach team member %s: %s", user_id, exc.message)
+            continue
+        sent.append((user_id, message.message_id))
+    await alerts.remember_requests(
+        database=context.services.database, identifier=alert.identifier, sent=sent
+    )
+    return len(sent)
+
+
+async def close_requests(
+    context: Context, alert: Alert, requests: Iterable[Request], *, besides: Request | None = None
+) -> None:
+    """Edit every verification request of a decided alert to say who decided it and when,
+    without buttons. A request that cannot be edited (deleted, a passing error) stays as it
+    is: its buttons answer that the alert was already decided."""
+    tz = context.services.settings.tz
+    for chat_id, message_id in requests:
+        if (chat_id, message_id) == besides:
+            continue  # the decider's own message already says what they did
+        _ = await translator_for(context, chat_id)
+        try:
+            await context.bot.edit_message_text(
+                decided_notice(_, alert, tz), chat_id=chat_id, message_id=message_id
+            )
+        except TelegramError as exc:
+            log.warning("could not close the request in chat %s: %s", chat_id, exc.message)
 
 
 async def tell(context: Context, user_ids: Iterable[int], message: str, **values: object) -> None:

@@ -15,7 +15,13 @@ from domain.alerts import Outcome
 from domain.roles import Action, can
 from handlers.access import role_of
 from handlers.common import edit, load_resident, reply, stale_button
-from handlers.operators.notify import CB_VERIFY, pending_text, tell, verify_keyboard
+from handlers.operators.notify import (
+    CB_VERIFY,
+    close_requests,
+    pending_text,
+    tell,
+    verify_keyboard,
+)
 from storage.sessions import Flow
 from usecases import alerts
 from usecases.alerts import REJECT
@@ -34,13 +40,17 @@ REFUSALS = {
 
 async def show_pending(update: Update, context: Context) -> None:
     """List the alerts waiting for verification, each with its buttons (cancels first)."""
+    assert update.effective_user is not None
     _resident, _ = await load_resident(update, context)
     waiting = await alerts.pending(database=context.services.database, limit=10)
     if not waiting:
         await reply(update, _("Nothing is waiting for verification."))
         return
     for alert in waiting:
-        await reply(update, pending_text(_, context, alert), verify_keyboard(_, alert))
+        own = alert.author_id == update.effective_user.id  # listed, but not theirs to approve
+        await reply(
+            update, pending_text(_, context, alert, own=own), verify_keyboard(_, alert, own=own)
+        )
 
 
 async def verification_button(update: Update, context: Context) -> None:
@@ -105,6 +115,8 @@ async def _approve(update: Update, context: Context, _: Translator, identifier: 
         reference=identifier,
         verifier=verifier,
     )
+    tapped = (query.message.chat.id, query.message.message_id) if query.message else None
+    await close_requests(context, result.alert, result.requests, besides=tapped)
 
 
 async def after_verification(context: Context, identifier: str) -> None:
@@ -145,6 +157,7 @@ async def reason_text(update: Update, context: Context, flow: Flow) -> None:
         verifier=update.effective_user.id,
         reason=message.text.strip(),
     )
+    await close_requests(context, result.alert, result.requests)
     raise ApplicationHandlerStop
 
 

@@ -77,7 +77,8 @@ async def show_help(update: Update, context: Context) -> None:
             "/subscribe N-25 or /subscribe Quetta–Taftan railway."
         )
     )
+    # Marked per line so "/start — …" reads right-to-left in Urdu and Pashto; the team's part
+    # is not: its form example is copied into messages, where a mark would break the fields.
+    text = _.finish("\n".join(lines))
     team = team_help(_, await role_of(update, context))
-    if team:
-        lines += ["", team]
-    await reply(update, "\n".join(lines))
+    await reply(update, f"{text}\n\n{team}" if team else text)

@@ -19,6 +19,8 @@ async def test_demo_plays_the_seed_story(tmp_path: Path) -> None:
     # Both residents along the railway got the verified alert; the one in Gwadar did not.
     assert transcript.count("Ref KB-2026-0001 · ✅ verified by 2 operators") == 1
     assert "حوالہ KB-2026-0001 · ✅ دو آپریٹرز کا تصدیق شدہ" in transcript
+    assert "د کوټې–تفتان اورګاډي د پټلۍ پر برید وروسته ودرول شول" in transcript
+    assert "حواله KB-2026-0001 · ✅ د 2 اپرېټرانو لخوا تایید شوې" in transcript
     assert "bot replies to Bilal, Pasni:\n    │ 🟠 SEVERE" not in transcript
     assert transcript.rstrip().endswith("everything above went through HTTP.")
 

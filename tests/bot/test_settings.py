@@ -46,7 +46,7 @@ def test_settings_built_in_code_take_only_what_they_are_given() -> None:
         ("TIMEZONE", "Mars/Olympus", "TIMEZONE: must be an IANA time zone"),
         ("TELEGRAM_BOT_TOKEN", "not-a-token", "TELEGRAM_BOT_TOKEN: must look like"),
         ("DATABASE_URL", "mysql://x", "DATABASE_URL: must be a sqlite"),
-        ("DEFAULT_LANGUAGE", "fr", "DEFAULT_LANGUAGE: must be one of en, ur"),
+        ("DEFAULT_LANGUAGE", "fr", "DEFAULT_LANGUAGE: must be one of en, ur, ps"),
     ],
 )
 def test_malformed_values_give_one_clear_line(name: str, value: str, expected: str) -> None:
@@ -55,3 +55,11 @@ def test_malformed_values_give_one_clear_line(name: str, value: str, expected: s
     message = str(caught.value)
     assert "\n" not in message and expected in message
     assert value not in message or name != "TELEGRAM_BOT_TOKEN"  # never echo a token
+
+
+def test_pashto_can_be_the_default_language() -> None:
+    from core.i18n import Catalogs
+
+    settings = load_settings({"DEFAULT_LANGUAGE": "ps"})
+    catalogs = Catalogs.load(settings.default_language)
+    assert catalogs.default == "ps" and catalogs.pick("fr") == "ps" and catalogs.pick("en") == "en"

@@ -123,3 +123,23 @@ async def test_the_schema_check_catches_a_broken_document(
     document = (await client.get(f"/cap/{published.identifier}.xml")).content
     assert not check_schema(document.replace(b"<status>Actual", b"<status>Real")).passed
     assert not check_schema(document.replace(b"+05:00</sent>", b"Z</sent>")).passed
+
+
+async def test_a_pashto_text_is_exported_as_its_own_info_block(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    from domain.alerts import AlertText
+
+    texts = (
+        AlertText("en", "Firing near Quetta bypass"),
+        AlertText("ps", "د کوټې بای پاس ته نږدې ډزې", "", "کور دننه پاتې شئ."),
+    )
+    published = await publish(database, content(texts=texts, districts=("quetta", "zhob")))
+    root = assert_valid((await client.get(f"/cap/{published.identifier}.xml")).content)
+    english, pashto = root.findall("cap:info", CAP)
+    assert pashto.findtext("cap:language", namespaces=CAP) == "ps"
+    assert pashto.findtext("cap:headline", namespaces=CAP) == "د کوټې بای پاس ته نږدې ډزې"
+    assert pashto.findtext("cap:event", namespaces=CAP) == "امنیتي پېښه"
+    areas = [a.findtext("cap:areaDesc", namespaces=CAP) for a in pashto.findall("cap:area", CAP)]
+    assert areas == ["کوټه", "ژوب"]
+    assert english.findtext("cap:event", namespaces=CAP) == "Security incident"

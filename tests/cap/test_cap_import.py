@@ -307,3 +307,33 @@ async def test_the_product_never_reimports_its_own_alerts(
     )
     assert authority[0].alert is not None
     assert len(await _imported(database)) == 2  # the published alert and the authority's
+
+
+@pytest.mark.parametrize("tag", ["ps-PK", "ps-AF", "ps", "pus", "pbt-PK", "PS-pk"])
+async def test_a_pashto_info_block_is_read_as_pashto(database: Database, tag: str) -> None:
+    pashto = f"""<info>
+    <language>{tag}</language>
+    <category>Security</category>
+    <event>د لارو بندیز</event>
+    <urgency>Immediate</urgency>
+    <severity>Severe</severity>
+    <certainty>Observed</certainty>
+    <headline>په کوټه کې لاريون لارې بندې کړې</headline>
+    <instruction>له زرغون سړک ډډه وکړئ.</instruction>
+    <area><areaDesc>کوټه؛ پښين</areaDesc></area>
+  </info>
+</alert>"""
+    document = authority_cap().replace(b"</alert>", pashto.encode())
+    assert check_schema(document).passed
+    await import_document(document, database=database, gazetteer=G)
+    (imported,) = await _imported(database)
+    assert [t.language for t in imported.content.texts] == ["en", "ps"]
+    assert imported.content.text("ps").headline == "په کوټه کې لاريون لارې بندې کړې"
+    assert imported.content.districts == ("quetta", "pishin")
+
+
+async def test_pashto_areas_alone_are_placed_by_their_pashto_names(database: Database) -> None:
+    document = authority_cap(area="<areaDesc>ژوب، لورالايي</areaDesc>")
+    await import_document(document, database=database, gazetteer=G)
+    (imported,) = await _imported(database)
+    assert imported.content.districts == ("zhob", "loralai")

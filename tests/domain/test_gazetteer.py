@@ -36,7 +36,7 @@ def test_default_is_loaded_once_and_has_the_whole_province() -> None:
     assert Gazetteer.default() is G
     assert len(G.districts) == 36
     assert G.region.name == "Balochistan"
-    assert G.region.languages == ("en", "ur")
+    assert G.region.languages == ("en", "ur", "ps")
     assert G.divisions == (
         "Quetta",
         "Kalat",
@@ -76,7 +76,9 @@ def test_lookups_by_slug() -> None:
 
 def test_display_names_fall_back_to_english() -> None:
     assert G.district("quetta").display_name("ur") == "کوئٹہ"
-    assert G.district("quetta").display_name("ps") == "Quetta"
+    assert G.district("quetta").display_name("ps") == "کوټه"
+    assert G.district("lasbela").display_name("ps") == "Lasbela"  # no sure Pashto spelling yet
+    assert G.district("quetta").display_name("bal") == "Quetta"
     assert G.district("quetta").display_name("en") == "Quetta"
     pasni = next(t for t in G.towns_in("gwadar") if t.name == "Pasni")
     assert pasni.display_name("ur") == "پسنی"

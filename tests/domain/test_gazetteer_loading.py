@@ -205,7 +205,7 @@ def test_non_utf8_is_reported(tmp_path: Path) -> None:
 def test_a_broken_copy_of_the_real_data_names_the_line(tmp_path: Path) -> None:
     copy = Path(shutil.copytree(DEFAULT_DIRECTORY, tmp_path / "balochistan"))
     lines = (copy / "towns.csv").read_text(encoding="utf-8").splitlines()
-    lines.append("Kolpur,,bolan,")  # Bolan is an old name of Kachhi, not a slug
+    lines.append("Kolpur,,,bolan,")  # Bolan is an old name of Kachhi, not a slug
     (copy / "towns.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(GazetteerError) as caught:
         Gazetteer.load(copy)

@@ -14,7 +14,7 @@ async def test_start_offers_languages_then_districts_by_division(
     amina = user(1001)
     welcome = await amina.send("/start")
     assert "verified alerts" in welcome.plain
-    assert welcome.button_texts == ["English", "اردو"]
+    assert welcome.button_texts == ["English", "اردو", "پښتو"]
 
     await amina.press("English")
     confirmed = await amina.expect("Language: English")
@@ -70,7 +70,7 @@ async def test_language_switch_changes_every_reply(user: Callable[..., FakeUser]
     await bilal.expect("Choose the districts")
 
     offer = await bilal.send("/language")
-    assert offer.button_texts == ["English", "اردو"]
+    assert offer.button_texts == ["English", "اردو", "پښتو"]
     await bilal.press("اردو", on=offer)
     await bilal.expect("زبان: اردو")
     help_text = await bilal.send("/help")

@@ -133,9 +133,12 @@ async def test_author_cannot_verify_own_alert(user: Callable[..., FakeUser]) -> 
     await draft_with_wizard(amir)
     await amir.expect("Preview")
     await amir.press("📨 Submit for verification")
-    await amir.expect("is waiting for a second operator")
+    reference = (await amir.expect("is waiting for a second operator")).plain.split()[1]
     listing = await amir.send("/pending")
-    answer = await amir.press("✅ Approve", on=listing)
+    # Listed as theirs, waiting for someone else: no Approve (Reject withdraws it).
+    assert f"Your alert, waiting for another operator to verify it: {reference}" in listing.plain
+    assert listing.button_texts == ["❌ Reject"]
+    answer = await amir.press_data(listing, f"vf:ok:{reference}")  # an old or forged button
     assert (
         answer.show_alert
         and answer.text == "You wrote this alert: a second operator must verify it."
@@ -357,3 +360,67 @@ async def test_admin_grants_and_revokes_roles(
     assert "Send /grant USER_ID operator" in (await admin.send("/grant someone boss")).plain
     log = await admin.send("/audit")
     assert "role_granted 4001" in log.plain and "role_revoked 4001" in log.plain
+
+
+CARO = 2003
+
+
+async def submitted_to_three(fake: FakeTelegram, amir: FakeUser, database: Database) -> str:
+    """Amir's alert, sent for verification to Bibi, Caro and the admin; its reference."""
+    async with database.transaction() as session:
+        await team.grant_role(session, user_id=CARO, role=Role.OPERATOR, granted_by=ADMIN_ID)
+    await draft_with_wizard(amir)
+    await amir.expect("Preview")
+    await amir.press("📨 Submit for verification")
+    reference = (await amir.expect("is waiting for a second operator")).plain.split()[1]
+    for verifier in (BIBI, CARO, ADMIN_ID):
+        await fake.wait_for_message(verifier, "Waiting for your verification")
+    return reference
+
+
+@pytest.mark.usefixtures("crew")
+async def test_an_approval_closes_every_other_verifiers_request(
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+) -> None:
+    amir, bibi, admin = user(AMIR), user(BIBI), user(ADMIN_ID)
+    reference = await submitted_to_three(fake, amir, database)
+    mark = fake.mark()
+    await bibi.press("✅ Approve", on=fake.last(BIBI))
+    await bibi.expect(f"You verified {reference}")
+
+    for other in (CARO, ADMIN_ID):
+        closed = await fake.wait_for_message(other, "was verified by operator", after=mark)
+        assert f"{reference} (Armed attack on the N-25 near Mastung)" in closed.plain
+        assert f"verified by operator {BIBI}" in closed.plain
+        assert "Nothing is left to do here." in closed.plain
+        assert closed.buttons == []
+    # Bibi's own message says what she did, as before.
+    assert "You verified" in fake.last(BIBI).plain
+    # An old copy of the button still answers politely.
+    answer = await admin.press_data(fake.last(ADMIN_ID), f"vf:ok:{reference}")
+    assert answer.text == "This alert is already verified."
+
+
+@pytest.mark.usefixtures("crew")
+async def test_a_rejection_closes_the_requests_it_can_and_failed_edits_change_nothing(
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+) -> None:
+    amir, bibi = user(AMIR), user(BIBI)
+    reference = await submitted_to_three(fake, amir, database)
+    fake.last(CARO).deleted = True  # Caro deleted her request
+    await bibi.press("❌ Reject", on=fake.last(BIBI))
+    await bibi.expect("Send the reason for rejecting")
+    mark = fake.mark()
+    # The first request edit (Bibi's own request) meets a passing 502.
+    fake.faults.fail_next(1, 502, methods={"editMessageText"})
+    done = await bibi.send("Not confirmed by a second source yet")
+
+    assert f"{reference} rejected" in done.plain
+    await fake.wait_for_message(AMIR, f"{reference} was rejected by operator {BIBI}")
+    closed = await fake.wait_for_message(ADMIN_ID, "was rejected by operator", after=mark)
+    assert f"{reference} (Armed attack" in closed.plain and closed.buttons == []
+    # The request that could not be edited keeps its buttons; they say it was decided.
+    request = next(m for m in fake.messages(BIBI) if "Waiting for your verification" in m.plain)
+    assert request.button_texts == ["✅ Approve", "❌ Reject"]
+    answer = await bibi.press("✅ Approve", on=request)
+    assert answer.text == "This alert was already rejected."

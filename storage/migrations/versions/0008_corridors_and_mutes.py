@@ -4,7 +4,7 @@ Also widens alert.route to 32 characters: route codes reach 18 (RAIL-QUETTA-TAFT
 PostgreSQL refused in the old String(16); SQLite never enforced the length.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0010 (written on 0004; chained after 0010 when main, which has it, was merged in)
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0004"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
