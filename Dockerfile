@@ -10,6 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HTTP_PORT=8080
 
 WORKDIR /app
+# Pillow's wheel brings raqm and HarfBuzz but loads FriBiDi from the system: without it the map
+# cannot join Urdu letters and falls back to English labels (views/map_text.py).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libfribidi0 \
+    && rm -rf /var/lib/apt/lists/*
 # .dockerignore keeps tests, the fakes, data and any virtualenv out of the image. requirements.lock is a
 # constraints file: it pins versions of the runtime dependencies without installing dev tools.
 COPY . .

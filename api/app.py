@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 
-from api import cap_routes, ops_routes, staff_routes
+from api import cap_routes, ops_routes, partner_routes, staff_routes
 from core.context import KhabardarApp, Services
 
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
@@ -38,6 +38,7 @@ def build_api(services: Services, telegram: KhabardarApp | None = None) -> FastA
     api.state.services = services
     api.state.telegram = telegram
     api.include_router(staff_routes.router)
+    api.include_router(partner_routes.router)
     api.include_router(cap_routes.router)
     api.include_router(ops_routes.router)
     if telegram is not None and services.settings.webhook_secret is not None:

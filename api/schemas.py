@@ -6,6 +6,7 @@ who drafted and verified them; those team members' ids are only in the admin aud
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 from domain.alerts import Alert, Severity
 from domain.gazetteer import CoordSource, District
 from domain.status import DisplacementFigures, DistrictStatus, Overview, Suspension
+from storage.channels import LinkedChannel
 
 
 def _severity(severity: Severity | None) -> str | None:
@@ -184,6 +186,29 @@ class DisplacementOut(BaseModel):
         )
 
 
+class ChannelOut(BaseModel):
+    """A linked district channel and Telegram's member count (read at most every few minutes)."""
+
+    username: str | None
+    title: str
+    language: str
+    districts: list[str]
+    member_count: int | None
+    member_count_at: datetime | None
+
+    @classmethod
+    def of(cls, c: LinkedChannel) -> ChannelOut:
+        """The channel as the API shows it."""
+        return cls(
+            username=c.username,
+            title=c.title,
+            language=c.language,
+            districts=list(c.districts),
+            member_count=c.member_count,
+            member_count_at=c.member_count_at,
+        )
+
+
 class StatusOut(BaseModel):
     """The situation in one district."""
 
@@ -196,10 +221,13 @@ class StatusOut(BaseModel):
     last_verified_update: datetime | None
     stale: bool
     stale_after_hours: int
-    subscribers: int
+    subscribers: int  # residents who follow it in private messages (a count, never who)
+    channels: list[ChannelOut] = []
 
     @classmethod
-    def of(cls, s: DistrictStatus, *, subscribers: int) -> StatusOut:
+    def of(
+        cls, s: DistrictStatus, *, subscribers: int, channels: Sequence[LinkedChannel] = ()
+    ) -> StatusOut:
         """The status as the API shows it."""
         return cls(
             district=s.district,
@@ -212,6 +240,7 @@ class StatusOut(BaseModel):
             stale=s.stale,
             stale_after_hours=int(s.stale_after.total_seconds() // 3600),
             subscribers=subscribers,
+            channels=[ChannelOut.of(c) for c in channels],
         )
 
 
@@ -247,9 +276,10 @@ class OverviewOut(BaseModel):
     last_verified_update: datetime | None
     stale: bool
     divisions: list[DivisionOut]
+    channels: list[ChannelOut] = []
 
     @classmethod
-    def of(cls, o: Overview) -> OverviewOut:
+    def of(cls, o: Overview, *, channels: Sequence[LinkedChannel] = ()) -> OverviewOut:
         """The overview as the API shows it."""
         return cls(
             generated_at=o.now,
@@ -260,6 +290,7 @@ class OverviewOut(BaseModel):
             suspensions=[SuspensionOut.of(s) for s in o.suspensions],
             last_verified_update=o.last_update,
             stale=o.stale,
+            channels=[ChannelOut.of(c) for c in channels],
             divisions=[
                 DivisionOut(
                     division=d.division,

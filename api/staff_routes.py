@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -11,18 +10,19 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api.auth import AdminCaller, StaffCaller
 from api.deps import ServicesDep
+from api.hxl import ALERT_COLUMNS, hxl_csv, place_cells
 from api.schemas import AlertOut, AuditOut, DistrictOut, OverviewOut, StatusOut
 from core.context import Services
 from domain.alerts import Alert, AlertKind, AlertState, Status, parse_identifier
+from domain.gazetteer import Gazetteer
 from storage.alert_queries import get_alert
 from storage.audit import export_audit_rows
 from storage.status_queries import AlertFilter, search_alerts
 from usecases import status
+from views.map import render_situation
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 MAX_CSV_ROWS = 10_000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _stale_after(services: Services) -> timedelta:
@@ -63,19 +63,21 @@ async def district_status(services: ServicesDep, slug: str, _caller: StaffCaller
         stale_after=_stale_after(services),
         count_subscribers=True,
     )
-    return StatusOut.of(report.status, subscribers=report.subscribers or 0)
+    return StatusOut.of(
+        report.status, subscribers=report.subscribers or 0, channels=report.channels
+    )
 
 
 @router.get("/overview", response_model=OverviewOut)
 async def overview(services: ServicesDep, _caller: StaffCaller) -> OverviewOut:
     """The province by division and district."""
-    view = await status.overview(
+    report = await status.overview(
         database=services.database,
         gazetteer=services.gazetteer,
         now=datetime.now(UTC),
         stale_after=_stale_after(services),
     )
-    return OverviewOut.of(view)
+    return OverviewOut.of(report.overview, channels=report.channels)
 
 
 DistrictQ = Annotated[str | None, Query(description="District slug, e.g. quetta")]
@@ -137,11 +139,11 @@ async def list_alerts(
     responses={200: {"content": {"text/csv": {}}, "description": "One alert per row"}},
 )
 async def export_alerts(services: ServicesDep, _caller: StaffCaller, where: Filters) -> Response:
-    """The same alerts as CSV (UTF-8, at most 10,000 rows), for spreadsheets."""
+    """The same alerts as CSV (UTF-8, at most 10,000 rows) with an HXL hashtag row."""
     async with services.database.transaction() as session:
         found = await search_alerts(session, where=where, limit=MAX_CSV_ROWS)
     return Response(
-        alerts_csv(found),
+        alerts_csv(found, services.gazetteer),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="khabardar-alerts.csv"'},
     )
@@ -171,19 +173,9 @@ async def audit_log(
     return [AuditOut(**row) for row in rows]
 
 
-CSV_COLUMNS = (
-    *("identifier", "kind", "status", "msg_type", "state", "references", "severity"),
-    *("urgency", "certainty", "districts", "language", "headline", "description"),
-    *("instruction", "source", "effective", "expires", "verified_at", "closed_at"),
-    *("route", "transport_mode", "segment", "families", "individuals", "from_place", "to_place"),
-)
-
-
-def alerts_csv(alerts: list[Alert]) -> str:
-    """Alerts as CSV in the primary language; cells that a spreadsheet would run are defused."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+def alerts_csv(alerts: list[Alert], gazetteer: Gazetteer) -> str:
+    """Alerts as HXL-tagged CSV in the primary language, with their districts' P-codes."""
+    rows = []
     for a in alerts:
         row = AlertOut.of(a).model_dump()
         text = a.content.texts[0]
@@ -193,13 +185,34 @@ def alerts_csv(alerts: list[Alert]) -> str:
             "headline": text.headline,
             "description": text.description,
             "instruction": text.instruction,
+            **place_cells(gazetteer, a.content.districts),
         }
-        writer.writerow(_cell(row[column]) for column in CSV_COLUMNS)
-    return out.getvalue()
+        rows.append(row)
+    return hxl_csv(ALERT_COLUMNS, rows)
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    text = value.isoformat() if isinstance(value, datetime) else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+@router.get(
+    "/map.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "The map /map sends"}},
+)
+async def situation_map(
+    services: ServicesDep,
+    _caller: StaffCaller,
+    lang: Annotated[str | None, Query(description="Language of labels, e.g. ur")] = None,
+) -> Response:
+    """District outlines coloured by highest active severity, suspended routes, a legend."""
+    language = lang if lang in services.catalogs.languages else services.settings.default_language
+    now = datetime.now(UTC)
+    view = await status.map_view(database=services.database, now=now)
+    png = await asyncio.to_thread(
+        render_situation,
+        services.gazetteer,
+        view.highest,
+        view.suspended,
+        services.catalogs.get(language),
+        now=now,
+        tz=services.settings.tz,
+    )
+    # A picture of the situation now: never cached by a proxy or the browser.
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

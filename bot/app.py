@@ -19,7 +19,7 @@ from core.telegram_logs import quiet_telegram_request_logs
 from delivery.wiring import configure_builder, install_delivery
 from domain.delivery.policy import DeliveryPolicy
 from domain.gazetteer import Gazetteer
-from handlers import admin, delivery, fallback, operators, residents, staff
+from handlers import admin, channels, delivery, fallback, operators, residents, staff
 from handlers.command_menus import publish_all_team_menus, publish_resident_menus
 from ingest.schedule import install_cap_polling
 from storage.db import Database
@@ -71,7 +71,7 @@ def build_application(
         builder = builder.base_url(settings.telegram_api_base_url)
     services = services or build_services(settings)
     # One paced send budget, lean HTTP.
-    builder = configure_builder(builder, settings, services.delivery)
+    builder = configure_builder(builder, settings, services.delivery, services.metrics)
     app: KhabardarApp = builder.build()
     app.bot_data.attach(services)
     install_delivery(app)  # dispatch, expiry, quiet-hours and progress ticks
@@ -79,6 +79,7 @@ def build_application(
     # The one ordered list of handlers: specific audiences first, catch-alls last.
     operators.register(app)
     admin.register(app)
+    channels.register(app)
     staff.register(app)
     residents.register(app)
     delivery.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -86,6 +87,9 @@ class Transcript:
             self.say(f"    │ {line}")
         for row in message.buttons:
             self.say("    │ " + "  ".join(f"[ {b.text} ]" for b in row))
+        if message.reply_keyboard:
+            labels = "  ".join(f"[ {b['text']} ]" for b in message.reply_keyboard)
+            self.say(f"    │ ⌨ {labels} (under the text box)")
 
 
 async def run_demo(out: TextIO = sys.stdout, database: Path = DEMO_DATABASE) -> int:
@@ -119,7 +123,7 @@ async def run_demo(out: TextIO = sys.stdout, database: Path = DEMO_DATABASE) -> 
             users = {
                 p.chat_id: FakeUser(fake, p.chat_id, language_code=p.language_code) for p in people
             }
-            for step in story(users):
+            for step in story(users, map_file=database.parent / "demo-map.png"):
                 await step(transcript)
         commands = fake.commands(language_code="ur")
         transcript.say(
@@ -135,7 +139,7 @@ async def run_demo(out: TextIO = sys.stdout, database: Path = DEMO_DATABASE) -> 
 Step = Callable[[Transcript], Awaitable[None]]
 
 
-def story(users: dict[int, FakeUser]) -> list[Step]:
+def story(users: dict[int, FakeUser], *, map_file: Path) -> list[Step]:
     """The scripted conversation, one awaitable step at a time."""
     amina, bilal, gul = users[AMINA.chat_id], users[BILAL.chat_id], users[GUL.chat_id]
     zarghuna = users[ZARGHUNA.chat_id]
@@ -159,6 +163,25 @@ def story(users: dict[int, FakeUser]) -> list[Step]:
     amir, bibi = users[AMIR.chat_id], users[BIBI.chat_id]
     saima, nadia = users[SAIMA.chat_id], users[NADIA.chat_id]
 
+    def share(person: Person, user: FakeUser, where: tuple[float, float], expect: str) -> Step:
+        async def step(transcript: Transcript) -> None:
+            transcript.action(person, f"taps [📍 Share my location] ({where[0]}, {where[1]})")
+            await user.share_location(*where)
+            await user.expect(expect)
+
+        return step
+
+    def save_map(person: Person, user: FakeUser) -> Step:
+        async def step(transcript: Transcript) -> None:
+            transcript.action(person, "/map")
+            await user.send("/map")
+            photo = await user.expect(lambda m: m.photo is not None)
+            assert photo.photo is not None
+            await asyncio.to_thread(map_file.write_bytes, photo.photo)
+            transcript.say(f"    (the picture is saved as {map_file})")
+
+        return step
+
     def receive(person: Person, user: FakeUser, expect: str) -> Step:
         async def step(transcript: Transcript) -> None:
             transcript.action(person, "(waits; the phone buzzes)")
@@ -176,6 +199,8 @@ def story(users: dict[int, FakeUser]) -> list[Step]:
         send(BILAL, bilal, "/subscribe Dasht", "more than one district"),
         tap(BILAL, bilal, "Dasht (Kech)", "Subscribed to Kech"),
         send(BILAL, bilal, "/mysubs", "Your districts"),
+        share(BILAL, bilal, (30.90, 66.47), "most likely in Chaman"),
+        tap(BILAL, bilal, "✅ Chaman", "Subscribed to Chaman"),
         send(GUL, gul, "/start", "اپنی زبان"),
         tap(GUL, gul, "اردو", "اضلاع منتخب کریں"),
         send(GUL, gul, "دالبندین", "چاغی"),
@@ -194,4 +219,5 @@ def story(users: dict[int, FakeUser]) -> list[Step]:
         receive(GUL, gul, "Quetta–Taftan trains suspended"),
         receive(ZARGHUNA, zarghuna, "اورګاډي"),
         send(NADIA, nadia, "/status Dalbandin", "Chagai"),
+        save_map(NADIA, nadia),
     ]

@@ -7,6 +7,7 @@ without "duplicated timeseries" errors.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -41,6 +42,19 @@ class Metrics:
             ["where"],
             registry=r,
         )
+        self.telegram_reached_at: datetime | None = None
+        self.telegram_reached = Gauge(
+            "khabardar_telegram_last_reached_timestamp_seconds",
+            "When the bot last got an answer from Telegram (Unix time; 0: not yet)",
+            registry=r,
+        )
+        self.telegram_reached.set_function(
+            lambda: self.telegram_reached_at.timestamp() if self.telegram_reached_at else 0.0
+        )
         self.queue_depth = Gauge(
             "khabardar_delivery_queue_depth", "Deliveries waiting to be sent", registry=r
         )
+
+    def reached_telegram(self) -> None:
+        """Note that Telegram just answered a request (any HTTP status: it is reachable)."""
+        self.telegram_reached_at = datetime.now(UTC)

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from core.i18n import Catalogs
 from domain.alerts import Alert
-from domain.delivery.rules import Kind
+from domain.delivery.rules import EDIT_OF, Kind
 from domain.gazetteer import Gazetteer
 from storage import alert_queries, deliveries, mutes
 from storage.delivery_queue import Claimed
@@ -34,7 +34,7 @@ class AlertBook:
         self._alerts: dict[int, Alert] = {}
         self._originals: dict[int, tuple[int, Alert]] = {}
         self._texts: dict[tuple[int, str, Kind], str] = {}
-        self._keyboards: dict[tuple[int, str], InlineKeyboardMarkup | None] = {}
+        self._markups: dict[tuple[int, str], InlineKeyboardMarkup | None] = {}
         self._threads: dict[int, str] = {}  # a correction's first alert, for mutes
 
     async def load(self, session: AsyncSession, alert_ids: Collection[int]) -> None:
@@ -46,7 +46,7 @@ class AlertBook:
             self._alerts.clear()
             self._originals.clear()
             self._texts.clear()
-            self._keyboards.clear()
+            self._markups.clear()
             self._threads.clear()
             missing = set(alert_ids)
         for alert_id in missing:
@@ -81,14 +81,6 @@ class AlertBook:
         """The first alert of the chain a correction belongs to (what a mute names)."""
         return self._threads.get(alert_id)
 
-    def keyboard(self, row: Claimed) -> InlineKeyboardMarkup | None:
-        """The buttons under a newly sent alert, in the row's language."""
-        key = (row.alert_id, row.language)
-        if key not in self._keyboards:
-            _ = self._catalogs.get(row.language)
-            self._keyboards[key] = delivered_keyboard(_, self._alerts[row.alert_id])
-        return self._keyboards[key]
-
     def text(self, row: Claimed) -> str:
         """The new message (send) or the marked old copy (edit) for this row's chat."""
         key = (row.alert_id, row.language, row.kind)
@@ -97,10 +89,21 @@ class AlertBook:
             text = self._texts[key] = self._render(row)
         return text
 
+    def markup(self, row: Claimed) -> InlineKeyboardMarkup | None:
+        """The buttons under a resident's new copy, in its language: check-ins under Severe or
+        Extreme real alerts, and the mute button under all but cancels (views.alert_buttons)."""
+        if row.kind is not Kind.SEND:
+            return None  # an edit without markup also takes the buttons off the closed copy
+        key = (row.alert_id, row.language)
+        if key not in self._markups:
+            _ = self._catalogs.get(row.language)
+            self._markups[key] = delivered_keyboard(_, self._alerts[row.alert_id])
+        return self._markups[key]
+
     def _render(self, row: Claimed) -> str:
         _ = self._catalogs.get(row.language)
         alert = self._alerts[row.alert_id]
-        if row.kind is Kind.SEND:
+        if row.kind not in EDIT_OF:  # a new message: a resident's copy or a channel post
             return str(render_alert(_, alert, gazetteer=self._gazetteer, tz=self._tz))
         _original_id, original = self._originals[row.alert_id]
         return edited_copy(_, original, alert, gazetteer=self._gazetteer, tz=self._tz)

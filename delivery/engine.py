@@ -20,11 +20,13 @@ from telegram.ext import Job
 from core.context import Context, KhabardarApp
 from delivery.compose import AlertBook
 from delivery.sender import Sender
+from domain.checkins import CHECKIN_RETENTION
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import local_minute
 from storage import (
     alert_queries,
     alerts,
+    checkins,
     deliveries,
     delivery_queue,
     delivery_reports,
@@ -111,11 +113,16 @@ class DeliveryEngine:
             log.info("quiet hours: %d deliveries held, %d released", held, released)
 
     async def retention(self, context: Context) -> None:
-        """Erase delivery rows of alerts closed long ago: who received what is personal data."""
-        before = datetime.now(UTC) - DELIVERY_RETENTION
+        """Erase delivery rows of alerts closed long ago and check-ins older than 30 days: who
+        received what, and who answered what, is personal data."""
+        now = datetime.now(UTC)
+        before = now - DELIVERY_RETENTION
         async with self.services.database.transaction() as session:
             erased = await delivery_queue.purge_closed(session, before=before)
-            await mutes.purge_expired(session, now=datetime.now(UTC))
+            await mutes.purge_expired(session, now=now)
+            answers = await checkins.purge_older(session, before=now - CHECKIN_RETENTION)
+        if answers:
+            log.info("retention: erased %d check-in answers older than 30 days", answers)
         if erased:
             log.info(
                 "retention: erased %d delivery rows of alerts closed before %s", erased, before
@@ -178,10 +185,11 @@ class DeliveryEngine:
             )
         self.last_plan_seconds = time.perf_counter() - started
         log.info(
-            "planned %s: %d sends, %d edits in %.2f s",
+            "planned %s: %d sends, %d edits, %d channel rows in %.2f s",
             found.identifier,
             plan.sends,
             plan.edits,
+            plan.posts,
             self.last_plan_seconds,
         )
         return plan

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import ssl
+from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 import httpx
@@ -29,9 +31,12 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def polling_request() -> HTTPXRequest:
-    """PTB's own getUpdates client (one connection, its default timeouts), on the shared context."""
-    return HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls_context()})
+def polling_request(on_answer: Callable[[], None]) -> HTTPXRequest:
+    """PTB's own getUpdates client (one connection, its default timeouts), on the shared context,
+    noting each answer (the bot reached Telegram)."""
+    return NotingHTTPXRequest(
+        on_answer=on_answer, connection_pool_size=1, httpx_kwargs={"verify": tls_context()}
+    )
 
 
 class AiohttpRequest(BaseRequest):
@@ -50,7 +55,9 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float | None = 5.0,
         write_timeout: float | None = 5.0,
         pool_timeout: float | None = 5.0,
+        on_answer: Callable[[], None] | None = None,
     ) -> None:
+        self._on_answer = on_answer
         self._pool_size = pool_size
         self._connect, self._read = connect_timeout, read_timeout
         self._write, self._pool = write_timeout, pool_timeout
@@ -144,11 +151,14 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=body, timeout=timeout, allow_redirects=False
             ) as response:
-                return response.status, await response.read()
+                answer = await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts subclass it
             raise TimedOut(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        if self._on_answer is not None:
+            self._on_answer()
+        return response.status, answer
 
 
 def _sum(*timeouts: float | None) -> float | None:
@@ -163,3 +173,17 @@ def _chosen(value: object, default: float | None) -> float | None:
     if value is None or isinstance(value, int | float):
         return value
     raise TypeError(f"a timeout must be a number or None, not {value!r}")
+
+
+class NotingHTTPXRequest(HTTPXRequest):
+    """PTB's own request for long polling, noting each answer (the bot reached Telegram)."""
+
+    def __init__(self, *, on_answer: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_answer = on_answer
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """Send one request; note that Telegram answered."""
+        answer = await super().do_request(*args, **kwargs)
+        self._on_answer()
+        return answer

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
+from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from core.metrics import Metrics
@@ -23,7 +24,16 @@ from delivery.compose import AlertBook
 from delivery.limiter import PriorityRateLimiter, retry_after_seconds, sending_as
 from domain.delivery.attention import rings
 from domain.delivery.policy import DeliveryPolicy
-from domain.delivery.rules import Failure, Kind, Priority, State, after_failure
+from domain.delivery.rules import (
+    CHANNEL_KINDS,
+    EDIT_OF,
+    REFERS_TO,
+    Failure,
+    Kind,
+    Priority,
+    State,
+    after_failure,
+)
 from storage import delivery_queue, mutes
 from storage.db import Database
 from storage.delivery_queue import Claimed
@@ -63,7 +73,7 @@ def classify(row: Claimed, exc: TelegramError) -> Result:
         return Result(row, failure=Failure.GONE, error=exc.message)
     if isinstance(exc, BadRequest):
         text = exc.message.lower()
-        if row.kind is Kind.EDIT and any(n in text for n in _NO_COPY):
+        if row.kind in EDIT_OF and any(n in text for n in _NO_COPY):
             return Result(row, skipped=True, error=exc.message)
         gone = any(n in text for n in _GONE)
         return Result(row, failure=Failure.GONE if gone else Failure.REJECTED, error=exc.message)
@@ -100,6 +110,13 @@ class Sender:
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
         self._rng = random.Random()  # noqa: S311 - jitter, not security
+        # One send path per outbox row kind.
+        self._send_by_kind: dict[Kind, Callable[[Claimed, Copy, str, bool], Awaitable[Result]]] = {
+            Kind.SEND: self._send,
+            Kind.EDIT: self._edit,
+            Kind.CHANNEL_POST: self._post,
+            Kind.CHANNEL_EDIT: self._edit,
+        }
 
     @property
     def limiter(self) -> PriorityRateLimiter | None:
@@ -168,18 +185,20 @@ class Sender:
             if not rows:
                 return 0
             await self.book.load(session, {r.alert_id for r in rows})
-            targets: dict[tuple[int, int], Copy] = {}
-            for alert_id in {r.alert_id for r in rows if r.kind is Kind.EDIT}:
+            # A correction's edits (and channel replies) need the original's copy in the chat.
+            targets: dict[tuple[int, Kind, int], Copy] = {}
+            wanted = {(r.alert_id, r.kind) for r in rows if r.kind in REFERS_TO}
+            for alert_id, kind in wanted:
                 original = self.book.original_id(alert_id)
-                chats = [r.chat_id for r in rows if r.alert_id == alert_id and r.kind is Kind.EDIT]
+                chats = [r.chat_id for r in rows if (r.alert_id, r.kind) == (alert_id, kind)]
                 if original is not None:
                     copies = await delivery_queue.copies_of(
-                        session, alert_id=original, chat_ids=chats
+                        session, alert_id=original, chat_ids=chats, kind=REFERS_TO[kind]
                     )
-                    targets.update({(alert_id, chat): copy for chat, copy in copies.items()})
+                    targets.update({(alert_id, kind, c): copy for c, copy in copies.items()})
             muted = await self._muted(session, rows, now)
         for row in rows:
-            copy = targets.get((row.alert_id, row.chat_id), _NO_COPY_ROW)
+            copy = targets.get((row.alert_id, row.kind, row.chat_id), _NO_COPY_ROW)
             self._queue.put_nowait((row, copy, self._silent(row, muted)))
         return len(rows)
 
@@ -192,18 +211,24 @@ class Sender:
         return await mutes.muted(session, threads=threads, chat_ids=chats, now=now)
 
     def _silent(self, row: Claimed, muted: set[tuple[int, str]]) -> bool:
+        """Whether a new message (a resident's copy or a channel post) arrives without a sound.
+        A channel cannot mute, but its post follows the same rule as residents' copies: a
+        channel that rings for every routine notice gets muted too, and then misses the
+        Extreme one. Edits never make a sound."""
         alert = self.book.get(row.alert_id)
-        if alert is None or row.kind is not Kind.SEND:
+        if alert is None or row.kind not in (Kind.SEND, Kind.CHANNEL_POST):
             return False
         thread = self.book.thread(row.alert_id)
-        return not rings(alert, muted=thread is not None and (row.chat_id, thread) in muted)
+        chat_muted = row.kind is Kind.SEND and thread is not None and (row.chat_id, thread) in muted
+        return not rings(alert, muted=chat_muted)
 
     async def _work(self) -> None:
         while (job := await self._queue.get()) is not None:
             result = await self._deliver(*job)
             await self._room.acquire()
             self._results.append(result)
-            if len(self._results) >= RECORD_BATCH // 2:
+            # A channel post is recorded at once: a crash then repeats no post to thousands.
+            if len(self._results) >= RECORD_BATCH // 2 or result.row.kind in CHANNEL_KINDS:
                 self._flush_soon.set()
             if self._queue.qsize() < self.concurrency:
                 self._hungry.set()
@@ -214,24 +239,9 @@ class Sender:
         try:
             text = self.book.text(row)
             with sending_as(Priority(row.priority)):
-                if row.kind is Kind.SEND:
-                    message = await self.bot.send_message(
-                        row.chat_id,
-                        text,
-                        reply_markup=self.book.keyboard(row),
-                        disable_notification=silent,
-                        allow_paid_broadcast=self.paid_broadcast or None,
-                    )
-                    return Result(row, message_id=message.message_id)
-                state, target = copy
-                if state in (State.PENDING, State.CLAIMED):
-                    return Result(row, deferred=True, error="original copy not sent yet")
-                if state is not State.SENT or target is None:
-                    return Result(row, skipped=True, error="no copy to edit")
-                await self.bot.edit_message_text(text, chat_id=row.chat_id, message_id=target)
-                return Result(row, message_id=target)
+                return await self._send_by_kind[row.kind](row, copy, text, silent)
         except BadRequest as exc:
-            if row.kind is Kind.EDIT and "not modified" in exc.message.lower():
+            if row.kind in EDIT_OF and "not modified" in exc.message.lower():
                 return Result(row, message_id=copy[1])  # an edit repeated after a crash
             return classify(row, exc)
         except TelegramError as exc:
@@ -239,6 +249,42 @@ class Sender:
         except Exception as exc:  # a bug must not stop the fan-out; the row is retried
             log.exception("delivery %s failed unexpectedly", row.id)
             return Result(row, failure=Failure.TRANSIENT, error=repr(exc))
+
+    async def _send(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
+        """A resident's copy: a new private message, with the check-in and mute buttons."""
+        message = await self.bot.send_message(
+            row.chat_id,
+            text,
+            reply_markup=self.book.markup(row),
+            disable_notification=silent,
+            allow_paid_broadcast=self.paid_broadcast or None,
+        )
+        return Result(row, message_id=message.message_id)
+
+    async def _edit(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
+        """Mark the chat's copy of the original (a resident's message or a channel's post); an
+        edit makes no sound, and without markup it takes the buttons off the closed copy."""
+        state, target = copy
+        if state in (State.PENDING, State.CLAIMED):
+            return Result(row, deferred=True, error="original copy not sent yet")
+        if state is not State.SENT or target is None:
+            return Result(row, skipped=True, error="no copy to edit")
+        await self.bot.edit_message_text(text, chat_id=row.chat_id, message_id=target)
+        return Result(row, message_id=target)
+
+    async def _post(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
+        """Post to a channel; a correction replies to the channel's post of the original."""
+        state, target = copy
+        if self.book.original_id(row.alert_id) is not None and state in (
+            State.PENDING,
+            State.CLAIMED,
+        ):
+            return Result(row, deferred=True, error="original post not sent yet")
+        reply = ReplyParameters(target, allow_sending_without_reply=True) if target else None
+        message = await self.bot.send_message(
+            row.chat_id, text, reply_parameters=reply, disable_notification=silent
+        )
+        return Result(row, message_id=message.message_id)
 
     async def _record_loop(self) -> None:
         while not self._done.is_set():
@@ -275,7 +321,7 @@ class Sender:
                 continue
             if r.failure is None and not r.skipped:
                 sent.append((r.row.id, r.message_id))
-                outcomes.append("edited" if r.row.kind is Kind.EDIT else "sent")
+                outcomes.append("edited" if r.row.kind in EDIT_OF else "sent")
                 continue
             if r.skipped:
                 finals.append((r.row.id, State.SKIPPED, r.error))

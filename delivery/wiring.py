@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from apscheduler.events import (  # type: ignore[import-untyped]
@@ -11,11 +12,14 @@ from apscheduler.events import (  # type: ignore[import-untyped]
 from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
 
 from core.context import BotData, Context, KhabardarApp
+from core.metrics import Metrics
 from core.settings import Settings
+from delivery.channels import refresh_member_counts
 from delivery.engine import JOB_KWARGS, DeliveryEngine
 from delivery.http import AiohttpRequest, polling_request
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
+from delivery.quiet_notes import quiet_note_tick
 from domain.delivery.policy import DeliveryPolicy
 
 # What build_application's builder is once context types are set (PTB's JobQueue type
@@ -27,14 +31,20 @@ Builder = ApplicationBuilder[
 DISPATCH_JOB = "delivery-dispatch"
 # Spare connections beyond the fan-out's, so a reply never queues behind bulk sends.
 INTERACTIVE_CONNECTIONS = 8
+# How often to look for channel member counts older than their few minutes (cheap when none).
+CHANNEL_COUNT_INTERVAL = timedelta(minutes=1)
 
 
-def configure_builder(builder: Builder, settings: Settings, policy: DeliveryPolicy) -> Builder:
-    """Every request shares one priority-aware budget, over aiohttp's keep-alive pool."""
+def configure_builder(
+    builder: Builder, settings: Settings, policy: DeliveryPolicy, metrics: Metrics
+) -> Builder:
+    """Every request shares one priority-aware budget, over aiohttp's keep-alive pool; every
+    answer from Telegram is noted (staff see when the bot last reached it)."""
     pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
+    request = AiohttpRequest(pool_size=pool, on_answer=metrics.reached_telegram)
     return (
-        builder.request(AiohttpRequest(pool_size=pool))
-        .get_updates_request(polling_request())
+        builder.request(request)
+        .get_updates_request(polling_request(metrics.reached_telegram))
         .rate_limiter(PriorityRateLimiter(settings.delivery_rate, policy=policy))
     )
 
@@ -56,6 +66,8 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
         (engine.expire, policy.expiry_interval, "delivery-expiry"),
         (engine.quiet_hours, policy.quiet_hours_interval, "delivery-quiet-hours"),
         (engine.retention, policy.retention_interval, "delivery-retention"),
+        (refresh_member_counts, CHANNEL_COUNT_INTERVAL, "channel-member-counts"),
+        (quiet_note_tick, policy.quiet_note_interval, "quiet-notes"),
     ]
     for callback, interval, name in jobs:
         job_queue.run_repeating(

@@ -49,6 +49,11 @@ class QuietHours:
         return cls(_parse_minute(parts[0]), _parse_minute(parts[1]))
 
 
+def parse_minute(part: str) -> int:
+    """Minutes since midnight of '22', '22:30' or '24' (ASCII digits); ValueError otherwise."""
+    return _parse_minute(part)
+
+
 def _parse_minute(part: str) -> int:
     hours, _, minutes = part.partition(":")
     if not hours.isdigit() or (minutes and not minutes.isdigit()):

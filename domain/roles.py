@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     GRANT_ROLES = "grant_roles"  # grant and revoke operator and staff roles
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
+    MANAGE_CHANNELS = "manage_channels"  # link and unlink district channels
 
 
 _STAFF = frozenset({Action.VIEW_ALERTS, Action.VIEW_STATUS, Action.RECEIVE_TEAM_ONLY})

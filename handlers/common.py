@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from core.context import Asker, Context
@@ -14,6 +15,7 @@ from storage import residents
 from storage.models import Resident
 from usecases.asker import who_is_asking
 from views import keyboards
+from views import location as location_views
 from views import residents as views
 
 log = logging.getLogger(__name__)
@@ -120,4 +122,22 @@ def picker_screen(
     return (
         views.picker(_, district_list(context, followed)),
         keyboards.divisions(_, context.services.gazetteer, followed),
+    )
+
+
+def is_private(update: Update) -> bool:
+    """Whether the update comes from a one-to-one chat (where request_location works)."""
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def offer_location(update: Update, context: Context) -> None:
+    """In a private chat, put the "📍 Share my location" button under the text box."""
+    if not is_private(update):
+        return
+    _resident, _ = await load_resident(update, context)
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(
+        location_views.offer(_), reply_markup=location_views.request_keyboard(_), do_quote=False
     )

@@ -13,6 +13,8 @@ from domain.alerts import parse_identifier
 from domain.roles import Action
 from handlers.access import requires
 from handlers.common import argument_text, load_resident, reply
+from usecases.checkins import checkin_counts
+from views.checkins import checkins_block
 from views.delivery import Progress, render_report
 
 
@@ -36,7 +38,10 @@ async def report(update: Update, context: Context) -> None:
     progress = Progress(
         counts, datetime.now(UTC), pace_of(context.services, context.bot.rate_limiter)
     )
-    await reply(update, render_report(_, alert, progress, tz=context.services.settings.tz))
+    answers = await checkin_counts(database=context.services.database, references=[identifier])
+    block = checkins_block(_, answers, gazetteer=context.services.gazetteer)
+    text = render_report(_, alert, progress, tz=context.services.settings.tz)
+    await reply(update, "\n".join([text, *block]))
 
 
 def register(app: KhabardarApp) -> None:

@@ -16,10 +16,13 @@ from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
 from usecases import status
+from usecases.checkins import checkin_counts, service_health
+from views import channels as channel_views
+from views import checkins as checkin_views
 from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
-from views.map import render_map
+from views.map import render_situation
 
 log = logging.getLogger(__name__)
 DEFAULT_HISTORY_DAYS = 7
@@ -71,16 +74,17 @@ async def show_overview(update: Update, context: Context) -> None:
     """The province by division and district."""
     _resident, _ = await load_resident(update, context)
     services = context.services
-    view = await status.overview(
+    report = await status.overview(
         database=services.database,
         gazetteer=services.gazetteer,
         now=datetime.now(UTC),
         stale_after=_stale_after(context),
     )
-    await reply(
-        update,
-        staff_views.overview(_, view, gazetteer=services.gazetteer, tz=services.settings.tz),
+    text = staff_views.overview(
+        _, report.overview, gazetteer=services.gazetteer, tz=services.settings.tz
     )
+    channels = channel_views.status_lines(_, report.channels, overview=True)
+    await reply(update, f"{text}\n\n{channels}" if channels else text)
 
 
 async def show_history(update: Update, context: Context) -> None:
@@ -118,23 +122,22 @@ async def send_map(update: Update, context: Context) -> None:
     """A picture of the province coloured by each district's highest active severity."""
     _resident, _ = await load_resident(update, context)
     services, now = context.services, datetime.now(UTC)
-    highest = await status.highest_by_district(database=services.database, now=now)
-    subtitle = (
-        f"{now.astimezone(services.settings.tz):%d %b %Y, %H:%M} ({services.settings.timezone})"
-    )
+    view = await status.map_view(database=services.database, now=now)
     # Drawing takes a tenth of a second or more: off the event loop, so other chats wait less.
     png = await asyncio.to_thread(
-        render_map,
+        render_situation,
         services.gazetteer,
-        highest,
-        title=f"{services.gazetteer.region.name}: active alerts",
-        subtitle=subtitle,
+        view.highest,
+        view.suspended,
+        _,
+        now=now,
+        tz=services.settings.tz,
     )
     message = update.effective_message
     assert message is not None
     await message.reply_photo(
         png,
-        caption=staff_views.map_caption(_, highest, now=now, tz=services.settings.tz),
+        caption=staff_views.map_caption(_, view.highest, now=now, tz=services.settings.tz),
         do_quote=False,
     )
 
@@ -186,13 +189,21 @@ async def _status_text(update: Update, context: Context, district: District) -> 
     picture = report.status
     if not full:
         return staff_views.public_status(_, picture, gazetteer=services.gazetteer)
-    return staff_views.district_status(
+    text = staff_views.district_status(
         _,
         picture,
         gazetteer=services.gazetteer,
         tz=services.settings.tz,
         subscribers=report.subscribers or 0,
     )
+    channels = channel_views.status_lines(_, report.channels, overview=False)
+    answers = await checkin_counts(database=services.database, district=district.slug)
+    health = await service_health(database=services.database, metrics=services.metrics)
+    lines = checkin_views.checkins_block(_, answers, gazetteer=services.gazetteer)
+    service = checkin_views.service_line(
+        _, reached=health.telegram_reached_at, now=picture.now, queue_depth=health.queue_depth
+    )
+    return "\n".join([text, *([channels] if channels else []), *lines, "", service])
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:

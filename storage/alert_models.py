@@ -120,6 +120,13 @@ class AlertRow(SQLModel, table=True):
     delivery_planned_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
+def alert_key() -> Column[int]:
+    """A primary-key column that is also the alert's id (its rows go with the alert)."""
+    return Column(
+        Integer, ForeignKey("alert.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+
 class AlertDistrictRow(SQLModel, table=True):
     """A district an alert is about; delivery joins subscriptions on it."""
 

@@ -29,6 +29,8 @@ class AuditAction(enum.StrEnum):
     EXPIRED = "expired"
     ROLE_GRANTED = "role_granted"
     ROLE_REVOKED = "role_revoked"
+    CHANNEL_LINKED = "channel_linked"  # target_user: the channel's id (detail: districts…)
+    CHANNEL_UNLINKED = "channel_unlinked"
 
 
 @dataclass(frozen=True, slots=True)

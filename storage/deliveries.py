@@ -32,6 +32,7 @@ from domain.delivery.rules import RECEIVED, Kind, State, audience_of, is_urgent,
 from storage.alert_models import UTCDateTime, alert, team_member
 from storage.alert_queries import mark_delivery_planned
 from storage.audience import admits, followers, resident
+from storage.channels import plan_channel_rows
 from storage.delivery_models import delivery
 from storage.upsert import upsert
 
@@ -58,6 +59,7 @@ class Plan:
     alert_id: int
     sends: int
     edits: int
+    posts: int = 0  # channel posts (and edits of their earlier posts)
 
 
 def quiet_now(
@@ -101,6 +103,10 @@ async def plan_deliveries(
     if alert_.references is not None:
         original_id = await alert_id_of(session, identifier=alert_.references)
     audience = audience_of(alert_)
+    # Channels first: their rows go before the private fan-out (priority, then row id).
+    posts, post_edits = await plan_channel_rows(
+        session, alert_id=alert_id, original_id=original_id, audience=audience, now=now
+    )
     sources: list[Select[tuple[int, str, int | None, int | None]]] = []
     if audience.subscribers:
         sources.append(_subscribers(alert_id, alert_.kind.bit, int(alert_.content.severity)))
@@ -151,7 +157,7 @@ async def plan_deliveries(
             .where(delivery.c.alert_id == original_id, delivery.c.state.in_(_WAITING))
             .values(state=State.SKIPPED.value, last_error="superseded")
         )
-    return Plan(alert_id, sends, edits)
+    return Plan(alert_id, sends, edits, posts + post_edits)
 
 
 def _subscribers(

@@ -210,13 +210,17 @@ async def record_final(
 
 
 async def copies_of(
-    session: AsyncSession, *, alert_id: int, chat_ids: Collection[int]
+    session: AsyncSession,
+    *,
+    alert_id: int,
+    chat_ids: Collection[int],
+    kind: Kind = Kind.SEND,
 ) -> dict[int, tuple[State, int | None]]:
-    """Where an alert's copies in these chats stand: state and Telegram message id."""
+    """Where an alert's copies (rows of this kind) in these chats stand: state and message id."""
     rows = await session.execute(
         select(delivery.c.chat_id, delivery.c.state, delivery.c.message_id).where(
             delivery.c.alert_id == alert_id,
-            delivery.c.kind == Kind.SEND.value,
+            delivery.c.kind == kind.value,
             delivery.c.chat_id.in_(list(chat_ids)),
         )
     )

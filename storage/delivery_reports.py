@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.delivery.rules import Kind, State
+from domain.delivery.rules import CHANNEL_KINDS, WAITING, Kind, State
+from storage.channel_models import channel
 from storage.delivery_models import delivery, delivery_watch
 from storage.upsert import upsert
 
@@ -18,6 +19,21 @@ _SEND_KEYS = {
     State.CLAIMED.value: "waiting",
     State.WITHDRAWN.value: "withdrawn",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelOutcome:
+    """Where one channel's post of an alert stands (and the edit of its earlier post)."""
+
+    chat_id: int
+    title: str  # the channel's title when it was linked ("" once unlinked)
+    post: State | None
+    edit: State | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the post or the edit is still to be sent."""
+        return self.post in WAITING or self.edit in WAITING
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +51,7 @@ class FanoutCounts:
     edits_waiting: int = 0
     first_sent_at: datetime | None = None
     last_sent_at: datetime | None = None
+    channels: tuple[ChannelOutcome, ...] = ()  # channel posts, apart from the private fan-out
 
     @property
     def planned(self) -> int:
@@ -52,7 +69,11 @@ class FanoutCounts:
     @property
     def finished(self) -> bool:
         """Nothing is being sent any more (held rows wait for quiet hours, not for us)."""
-        return self.waiting == 0 and self.edits_waiting == 0
+        return (
+            self.waiting == 0
+            and self.edits_waiting == 0
+            and not any(c.waiting for c in self.channels)
+        )
 
 
 async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts:
@@ -65,7 +86,10 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
             func.min(delivery.c.sent_at),
             func.max(delivery.c.sent_at),
         )
-        .where(delivery.c.alert_id == alert_id)
+        .where(
+            delivery.c.alert_id == alert_id,
+            delivery.c.kind.not_in([k.value for k in CHANNEL_KINDS]),
+        )
         .group_by(delivery.c.kind, delivery.c.state)
     )
     counts: dict[str, int] = {}
@@ -80,7 +104,38 @@ async def fanout_counts(session: AsyncSession, *, alert_id: int) -> FanoutCounts
         counts[key] = counts.get(key, 0) + count
         if state == State.SENT.value:
             first, last = earliest, latest
-    return FanoutCounts(**counts, first_sent_at=first, last_sent_at=last)
+    return FanoutCounts(
+        **counts,
+        first_sent_at=first,
+        last_sent_at=last,
+        channels=await _channel_outcomes(session, alert_id),
+    )
+
+
+async def _channel_outcomes(session: AsyncSession, alert_id: int) -> tuple[ChannelOutcome, ...]:
+    rows = await session.execute(
+        select(
+            delivery.c.chat_id,
+            delivery.c.kind,
+            delivery.c.state,
+            func.coalesce(channel.c.title, ""),
+        )
+        .select_from(delivery.outerjoin(channel, channel.c.chat_id == delivery.c.chat_id))
+        .where(
+            delivery.c.alert_id == alert_id,
+            delivery.c.kind.in_([k.value for k in CHANNEL_KINDS]),
+        )
+        .order_by(delivery.c.id)
+    )
+    found: dict[int, ChannelOutcome] = {}
+    for chat_id, kind, state, title in rows:
+        known = found.get(chat_id) or ChannelOutcome(chat_id, title, None)
+        if kind == Kind.CHANNEL_POST.value:
+            known = ChannelOutcome(chat_id, title, State(state), known.edit)
+        else:
+            known = ChannelOutcome(chat_id, title, known.post, State(state))
+        found[chat_id] = known
+    return tuple(found.values())
 
 
 @dataclass(frozen=True, slots=True)

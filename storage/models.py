@@ -34,6 +34,12 @@ class Resident(SQLModel, table=True):
     active: bool = Field(
         default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
     )
+    # The daily all-quiet note: the local minute of the day it is due (null: not asked for),
+    # and when the last one went out, so a tick that runs twice sends it once.
+    heartbeat_minute: int | None = Field(
+        default=None, sa_column=Column(SmallInteger, nullable=True)
+    )
+    heartbeat_sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Subscription(SQLModel, table=True):
@@ -90,6 +96,8 @@ class AlertMute(SQLModel, table=True):
 # Imported for their side effect: they register the alert, team, audit and operator-session
 # tables on SQLModel.metadata (Alembic's env.py and the tests read it).
 import storage.alert_models  # noqa: E402
+import storage.channel_models  # noqa: E402
+import storage.checkin_models  # noqa: E402
 import storage.delivery_models  # noqa: E402
 import storage.session_models  # noqa: E402
 import storage.verification_models  # noqa: E402, F401

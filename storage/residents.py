@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -179,3 +180,51 @@ async def list_corridors(session: AsyncSession, *, chat_id: int) -> list[str]:
         .order_by(col(CorridorSubscription.route))
     )
     return list(rows.scalars())
+
+
+async def set_quiet_note(
+    session: AsyncSession, *, chat_id: int, minute: int | None, handled_at: datetime | None
+) -> None:
+    """Turn the daily all-quiet note on at a local minute (None: off); `handled_at` marks today's
+    as done when its time has already passed, so choosing a time never sends one at once."""
+    await session.execute(
+        update(Resident)
+        .where(col(Resident.chat_id) == chat_id)
+        .values(heartbeat_minute=minute, heartbeat_sent_at=handled_at)
+    )
+
+
+async def claim_quiet_notes(
+    session: AsyncSession, *, minute: int, day_start: datetime, now: datetime, limit: int = 500
+) -> list[tuple[int, str]]:
+    """Mark the all-quiet notes due now as handled and return their (chat id, language): due
+    means asked for, time come, none handled since local midnight, chat still active. Marking
+    first makes two workers' ticks send each note once."""
+    due = (
+        select(col(Resident.chat_id))
+        .where(
+            col(Resident.active).is_(True),
+            col(Resident.heartbeat_minute).is_not(None),
+            col(Resident.heartbeat_minute) <= minute,
+            or_(
+                col(Resident.heartbeat_sent_at).is_(None),
+                col(Resident.heartbeat_sent_at) < day_start,
+            ),
+        )
+        .order_by(col(Resident.chat_id))
+        .limit(limit)
+    )
+    result = await session.execute(
+        update(Resident)
+        .where(col(Resident.chat_id).in_(due.scalar_subquery()))
+        .values(heartbeat_sent_at=now)
+        .returning(col(Resident.chat_id), col(Resident.language))
+    )
+    return sorted((int(r[0]), str(r[1])) for r in result.all())
+
+
+async def unclaim_quiet_note(session: AsyncSession, *, chat_id: int) -> None:
+    """A note that could not be sent is due again at the next tick."""
+    await session.execute(
+        update(Resident).where(col(Resident.chat_id) == chat_id).values(heartbeat_sent_at=None)
+    )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from storage import delivery_queue, mutes, residents
+from storage import checkins, delivery_queue, mutes, residents
 from storage.db import Database
 
 
@@ -19,6 +19,7 @@ class StoredData:
     deliveries: int
     corridors: list[str]
     mutes: int = 0
+    answers: int = 0  # check-in answers under alerts
 
 
 async def stored_data(
@@ -30,7 +31,8 @@ async def stored_data(
         deliveries = await delivery_queue.count_for_chat(session, chat_id=chat_id)
         corridors = await residents.list_corridors(session, chat_id=chat_id)
         muted = await mutes.count_for_chat(session, chat_id=chat_id, now=now or datetime.now(UTC))
-    return StoredData(followed, deliveries, corridors, muted)
+        answers = await checkins.count_for_chat(session, chat_id=chat_id)
+    return StoredData(followed, deliveries, corridors, muted, answers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from domain import status as summaries
 from domain.alerts import Alert, Severity
 from domain.gazetteer import Gazetteer
+from storage.channels import LinkedChannel, list_channels
 from storage.db import Database
 from storage.residents import count_subscribers_by_district
 from storage.status_queries import list_published_since
@@ -19,6 +20,8 @@ class DistrictReport:
 
     status: summaries.DistrictStatus
     subscribers: int | None
+    # Linked channels with their cached member counts (for the team only, like subscribers).
+    channels: tuple[LinkedChannel, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +54,31 @@ async def district_status(
     async with database.read() as session:
         published = await list_published_since(session, since=now - summaries.WINDOW)
         counts = await count_subscribers_by_district(session) if count_subscribers else None
+        linked = await list_channels(session, districts=[district]) if count_subscribers else []
     picture = summaries.district_status(
         published, district=district, now=now, gazetteer=gazetteer, stale_after=stale_after
     )
-    return DistrictReport(picture, counts.get(district, 0) if counts is not None else None)
+    subscribers = counts.get(district, 0) if counts is not None else None
+    return DistrictReport(picture, subscribers, tuple(linked))
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewReport:
+    """The province by division and district, and every linked channel."""
+
+    overview: summaries.Overview
+    channels: tuple[LinkedChannel, ...]
 
 
 async def overview(
     *, database: Database, gazetteer: Gazetteer, now: datetime, stale_after: timedelta
-) -> summaries.Overview:
-    """The province by division and district."""
+) -> OverviewReport:
+    """The province by division and district, with the linked channels."""
     async with database.read() as session:
         published = await list_published_since(session, since=now - summaries.WINDOW)
-    return summaries.overview(published, now=now, gazetteer=gazetteer, stale_after=stale_after)
+        linked = await list_channels(session)
+    view = summaries.overview(published, now=now, gazetteer=gazetteer, stale_after=stale_after)
+    return OverviewReport(view, tuple(linked))
 
 
 async def districts(
@@ -91,3 +106,35 @@ async def highest_by_district(*, database: Database, now: datetime) -> dict[str,
     async with database.read() as session:
         published = await list_published_since(session, since=now - summaries.WINDOW)
     return summaries.highest_by_district(published, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    """What the map shows: each district's highest active severity, and suspended routes."""
+
+    highest: dict[str, Severity]
+    suspended: frozenset[str]  # codes of routes with an active transport suspension
+
+
+async def map_view(*, database: Database, now: datetime) -> MapView:
+    """The map's colours and the routes to draw as suspended, from published alerts."""
+    async with database.read() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+    active = [a for a in published if summaries.is_published(a) and summaries.is_active(a, now)]
+    routes = frozenset(s.route for s in summaries.suspensions_of(active) if s.route)
+    return MapView(summaries.highest_by_district(published, now=now), routes)
+
+
+async def displacement_by_district(
+    *, database: Database, gazetteer: Gazetteer, now: datetime
+) -> dict[str, summaries.DisplacementFigures]:
+    """Each district's displacement figures of the window, read once (districts with reports)."""
+    async with database.read() as session:
+        published = await list_published_since(session, since=now - summaries.WINDOW)
+    found: dict[str, summaries.DisplacementFigures] = {}
+    for district in gazetteer.districts:
+        mine = [a for a in published if district.slug in a.content.districts]
+        figures = summaries.displacement_figures(mine, now=now)
+        if figures.reports:
+            found[district.slug] = figures
+    return found

@@ -1,7 +1,8 @@
 """The buttons under an alert as delivered to a chat: one composable list of rows.
 
-Each feature that puts a button under delivered alerts adds its rows in `delivered_rows`, so
-the sender attaches one keyboard however many features there are.
+Each feature that puts a button under delivered alerts adds its rows in `delivered_rows`
+(check-ins under Severe or Extreme real alerts, then the mute button), and
+`views.checkins.alert_keyboard` turns them into the one keyboard the sender attaches.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.i18n import Translator
 from domain.alerts import Alert, MsgType
+from views.checkins import ButtonRows, alert_keyboard, checkin_rows
 
 CB_MUTE = "mute"  # mute:<alert identifier>, "I'm safe — mute updates for an hour"
-
-ButtonRows = list[list[InlineKeyboardButton]]
 
 
 def mute_rows(_: Translator, alert: Alert) -> ButtonRows:
@@ -32,10 +32,9 @@ def mute_rows(_: Translator, alert: Alert) -> ButtonRows:
 
 def delivered_rows(_: Translator, alert: Alert) -> ButtonRows:
     """Every row of buttons under a delivered alert, in order (extend here)."""
-    return [*mute_rows(_, alert)]
+    return [*checkin_rows(_, alert), *mute_rows(_, alert)]
 
 
 def delivered_keyboard(_: Translator, alert: Alert) -> InlineKeyboardMarkup | None:
     """The keyboard under a delivered alert, or None when it has no buttons."""
-    rows = delivered_rows(_, alert)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return alert_keyboard(delivered_rows(_, alert))

@@ -13,6 +13,7 @@ from domain.alerts import MAX_RENDERED_CHARS, Alert, telegram_length
 from domain.gazetteer import Gazetteer
 from storage.delivery_reports import FanoutCounts
 from views.alerts import local_time, render_alert, render_closed_notice
+from views.channels import report_lines as channel_report_lines
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -82,6 +83,7 @@ def render_report(_: Translator, alert: Alert, progress: Progress, *, tz: ZoneIn
         (counts.edited, N_("✏️ Earlier copies marked: {count}")),
     ]
     lines.extend(_(text, count=count) for count, text in optional if count)
+    lines.extend(channel_report_lines(_, counts.channels))
     rate = _rate(counts)
     if not counts.finished:
         speed = rate or (progress.pace if progress.pace != float("inf") else None)

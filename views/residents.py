@@ -174,7 +174,7 @@ def my_data(
     deliveries: int,
 ) -> str:
     """Exactly what is stored about the chat, field by field."""
-    return _(
+    stored = _(
         "<b>Everything Khabardar stores about this chat</b>\n"
         "Chat id: <code>{chat_id}</code>\n"
         "Language: {language}\n"
@@ -192,6 +192,11 @@ def my_data(
         active=_.plain("yes") if active else _.plain("no"),
         deliveries=deliveries,
     )
+    channel_only = _(
+        "Districts you follow through a channel only are not stored at all: the bot does not "
+        "know who joins a channel."
+    )
+    return f"{stored}\n{channel_only}"
 
 
 def settings_summary(_: Translator, prefs: Preferences) -> str:

@@ -41,3 +41,4 @@ class DeliveryPolicy:
     expiry_interval: timedelta = timedelta(seconds=30)
     quiet_hours_interval: timedelta = timedelta(seconds=30)
     retention_interval: timedelta = timedelta(hours=1)
+    quiet_note_interval: timedelta = timedelta(minutes=1)  # residents' daily all-quiet note

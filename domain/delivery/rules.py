@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.alerts import Alert, MsgType, Severity, Urgency
+from domain.alerts import Alert, MsgType, Severity, Urgency, is_exercise
 from domain.delivery.policy import DeliveryPolicy
 
 
@@ -32,6 +32,17 @@ class Kind(enum.StrEnum):
 
     SEND = "send"  # send the alert as a new message
     EDIT = "edit"  # mark the copy of the original the chat already has as updated/cancelled
+    CHANNEL_POST = "chpost"  # post the alert to a linked channel (a correction: as a reply)
+    CHANNEL_EDIT = "chedit"  # mark the channel's post of the original as updated/cancelled
+
+
+# Rows that reach a channel rather than one person: reported apart from the private fan-out.
+CHANNEL_KINDS = frozenset({Kind.CHANNEL_POST, Kind.CHANNEL_EDIT})
+# An edit row marks the earlier copy of this kind.
+EDIT_OF: dict[Kind, Kind] = {Kind.EDIT: Kind.SEND, Kind.CHANNEL_EDIT: Kind.CHANNEL_POST}
+# The original alert's copy a correction's row needs: the one an edit marks, or the channel post
+# a channel's update or cancel replies to.
+REFERS_TO: dict[Kind, Kind] = {**EDIT_OF, Kind.CHANNEL_POST: Kind.CHANNEL_POST}
 
 
 WAITING = frozenset({State.PENDING, State.CLAIMED, State.HELD})
@@ -46,6 +57,11 @@ class Priority(enum.IntEnum):
     URGENT = 1  # Extreme or Immediate alerts, and cancellations
     SEVERE = 2
     ROUTINE = 3
+    HEARTBEAT = 4  # residents' daily all-quiet note: after everything else
+
+
+# Channel posts go before every private fan-out: one post reaches all of a channel's members.
+CHANNEL_PRIORITY = Priority.URGENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +72,33 @@ class Audience:
     team: bool  # operators, staff and admins (exercises and tests)
     original_recipients: bool  # whoever received the alert this one corrects
     edit_original: bool  # also mark their copy of the original as updated or cancelled
+    # Channels linked to the alert's districts: real (not exercise or test) alerts only.
+    channels: bool = False
+    # Channels that have the original's post: the correction is posted there as a reply.
+    original_channels: bool = False
 
 
 def audience_of(alert: Alert) -> Audience:
     """Who an alert goes to: team-only alerts never reach residents; an update reaches the
     original's recipients and the current subscribers; a cancel only the original's recipients."""
     team_only = alert.content.team_only
+    public = not team_only and not is_exercise(alert)
     if alert.msg_type is MsgType.CANCEL:
-        return Audience(subscribers=False, team=False, original_recipients=True, edit_original=True)
+        return Audience(
+            subscribers=False,
+            team=False,
+            original_recipients=True,
+            edit_original=True,
+            original_channels=public,
+        )
     correction = alert.msg_type is MsgType.UPDATE
     return Audience(
         subscribers=not team_only,
         team=team_only,
         original_recipients=correction,
         edit_original=correction,
+        channels=public,
+        original_channels=public and correction,
     )
 
 

@@ -21,6 +21,7 @@ from domain.gazetteer.model import (
     RouteKind,
     Town,
 )
+from domain.gazetteer.outlines import Outline, Placement, PlacementKind, distance_km
 from domain.gazetteer.routes import RouteMatch
 from domain.gazetteer.text import normalize_digits
 
@@ -36,6 +37,9 @@ __all__ = [
     "Gazetteer",
     "GazetteerError",
     "InputTooLong",
+    "Outline",
+    "Placement",
+    "PlacementKind",
     "Region",
     "Resolution",
     "ResolutionKind",
@@ -43,5 +47,6 @@ __all__ = [
     "RouteKind",
     "RouteMatch",
     "Town",
+    "distance_km",
     "normalize_digits",
 ]

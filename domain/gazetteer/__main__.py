@@ -28,6 +28,12 @@ def main(argv: list[str]) -> int:
         f"({approx} with approx coordinates, {no_pcode} without P-code), "
         f"{len(gazetteer.towns)} towns, {len(gazetteer.routes)} routes"
     )
+    shared = [o for o in gazetteer.outlines if len(o.slugs) > 1]
+    covered = {slug for o in gazetteer.outlines for slug in o.slugs}
+    print(
+        f"{len(gazetteer.outlines)} district outlines ({len(shared)} shared by several "
+        f"districts; {len(gazetteer.districts) - len(covered)} districts without one)"
+    )
     return 0
 
 

@@ -18,6 +18,7 @@ from domain.gazetteer.model import (
     Route,
     Town,
 )
+from domain.gazetteer.outlines import Outline, Placement, locate
 from domain.gazetteer.routes import RouteIndex, RouteMatch
 from domain.gazetteer.text import CODE_CHARS, compact, fold, split_names, tokens, words
 
@@ -46,6 +47,7 @@ class Gazetteer:
         districts: tuple[District, ...],
         towns: tuple[Town, ...],
         routes: tuple[Route, ...],
+        outlines: tuple[Outline, ...] = (),
     ) -> None:
         """Build the indexes; the values must be consistent (use `load`, which checks)."""
         self.region = region
@@ -54,6 +56,7 @@ class Gazetteer:
         self.districts = districts
         self.towns = towns
         self.routes = routes
+        self.outlines = outlines
         self._by_slug = {district.slug: district for district in districts}
         self._index = NameIndex(districts, towns, divisions, region.filler_words)
         self._routes = RouteIndex(routes)
@@ -62,7 +65,9 @@ class Gazetteer:
     def load(cls, directory: Path) -> Gazetteer:
         """Load a gazetteer directory; GazetteerError names the file and line of a problem."""
         data = load_directory(Path(directory))
-        return cls(data.region, data.divisions, data.districts, data.towns, data.routes)
+        return cls(
+            data.region, data.divisions, data.districts, data.towns, data.routes, data.outlines
+        )
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -95,6 +100,10 @@ class Gazetteer:
         """The towns listed for a district; KeyError for an unknown slug."""
         self.district(slug)
         return tuple(town for town in self.towns if town.district == slug)
+
+    def locate(self, lat: float, lon: float) -> Placement:
+        """The district(s) a point lies in, by the outlines (OUTSIDE when there are none)."""
+        return locate(self.outlines, self._by_slug, lat, lon)
 
     # --- routes ------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from domain.gazetteer.model import (
     RouteKind,
     Town,
 )
+from domain.gazetteer.outlines import Outline, load_outlines
 from domain.gazetteer.text import CODE_CHARS, compact, split_names, words
 
 REGION_FILE = "region.csv"
@@ -29,8 +30,11 @@ TOWNS_FILE = "towns.csv"
 ROUTES_FILE = "routes.csv"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PHONE = re.compile(r"\+?[0-9][0-9 -]{1,18}[0-9]")
 _LANG = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
-_REGION_KEYS = frozenset({"name", "country", "languages", "bbox", "filler_words"})
+_REGION_KEYS = frozenset(
+    {"name", "country", "languages", "bbox", "filler_words", "pcode", "country_code"}
+)
 _NOTES = "notes"  # a free-text column any file may have; the loader ignores it
 
 
@@ -43,6 +47,7 @@ class GazetteerData:
     districts: tuple[District, ...]
     towns: tuple[Town, ...]
     routes: tuple[Route, ...]
+    outlines: tuple[Outline, ...] = ()  # district outlines, when the directory has them
 
 
 @dataclass(slots=True)
@@ -200,6 +205,8 @@ def _read_region(directory: Path) -> Region:
         languages=tuple(lang.strip() for lang in values["languages"].split("|")),
         bbox=bbox,
         filler_words=fillers,
+        pcode=values.get("pcode") or None,
+        country_code=values.get("country_code") or None,
     )
 
 
@@ -230,6 +237,15 @@ def _coordinate(row: _Row, column: str, limit: float) -> float:
     return value
 
 
+def _emergency_numbers(row: _Row) -> tuple[str, ...]:
+    """The |-separated emergency numbers: digits, spaces, '+' and '-' only (blank: unknown)."""
+    found = tuple(n.strip() for n in row.get("emergency").split("|") if n.strip())
+    for number in found:
+        if not _PHONE.fullmatch(number):
+            raise row.error(f"emergency number {number!r} must be digits, spaces, '+' or '-'")
+    return found
+
+
 def _read_districts(
     directory: Path, region: Region, divisions: list[tuple[Division, _Row]]
 ) -> list[District]:
@@ -239,7 +255,8 @@ def _read_districts(
     slugs: dict[str, int] = {}
     keys: dict[str, tuple[str, int]] = {}  # compact name key -> (slug, line)
     columns = ("slug", "name", "division", "hq", "lat", "lon", "coords")
-    for row in _read(path, columns, ("aliases", "pcode"), region.languages, True):
+    optional = ("aliases", "pcode", "emergency")
+    for row in _read(path, columns, optional, region.languages, True):
         slug = row.required("slug")
         if not _SLUG.fullmatch(slug):
             raise row.error(f"slug {slug!r} must be lower-case letters, digits and hyphens")
@@ -273,6 +290,7 @@ def _read_districts(
             names=names,
             aliases=aliases,
             pcode=row.get("pcode") or None,
+            emergency=_emergency_numbers(row),
         )
         # Two districts sharing a spelling could never be told apart: refuse the file.
         for label in (slug, *names.values(), *aliases):
@@ -364,4 +382,5 @@ def load_directory(directory: Path) -> GazetteerData:
     else:
         order = dict.fromkeys(district.division for district in districts)
         divisions = tuple(Division(name) for name in order)
-    return GazetteerData(region, divisions, tuple(districts), tuple(towns), tuple(routes))
+    outlines = load_outlines(directory, known)
+    return GazetteerData(region, divisions, tuple(districts), tuple(towns), tuple(routes), outlines)

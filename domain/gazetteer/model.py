@@ -50,6 +50,8 @@ class Region:
     languages: tuple[str, ...]  # the first is the language of the plain `name` columns
     bbox: tuple[float, float, float, float] | None = None  # min lat, min lon, max lat, max lon
     filler_words: tuple[str, ...] = ()
+    pcode: str | None = None  # the OCHA admin-1 P-code, e.g. PK7
+    country_code: str | None = None  # ISO 3166-1 alpha-3, e.g. PAK (DTM's admin0Pcode)
 
     @property
     def base_language(self) -> str:
@@ -85,6 +87,8 @@ class District:
     names: Mapping[str, str] = field(default_factory=_no_names, hash=False)
     aliases: tuple[str, ...] = ()
     pcode: str | None = None
+    # Emergency numbers from the data files; empty where nobody checked one (never guessed).
+    emergency: tuple[str, ...] = ()
 
     def display_name(self, lang: str) -> str:
         """The name in a language, falling back to the plain (English) name."""

@@ -6,7 +6,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from core.context import KhabardarApp
 from handlers.residents.attention import mute_alert_updates
+from handlers.residents.channels import channel_only
+from handlers.residents.checkins import CheckinButtons, quiet_note_chosen, set_quiet_note_time
 from handlers.residents.corridors import choose_route, remove_route_button
+from handlers.residents.location import location_shared, share_button_typed
 from handlers.residents.onboarding import (
     COMMANDS,
     choose_language,
@@ -28,8 +31,10 @@ from handlers.residents.subscriptions import (
     subscribe,
     unsubscribe,
 )
-from views import keyboards
+from views import keyboards, location
 from views.alert_buttons import CB_MUTE
+from views.channels import CB_CHANNEL_ONLY
+from views.checkins import CB_CHECKIN, CB_QUIET_NOTE
 from views.corridors import CB_ROUTE_ON, CB_ROUTE_REMOVE
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
@@ -49,6 +54,11 @@ def register(app: KhabardarApp) -> None:
             CommandHandler("quiet", set_quiet_hours),
             CommandHandler("mydata", my_data),
             CommandHandler("delete", ask_delete),
+            MessageHandler(filters.LOCATION, location_shared),
+            MessageHandler(
+                filters.TEXT & filters.Regex(rf"^{location.PIN}") & ~filters.COMMAND,
+                share_button_typed,
+            ),
             CallbackQueryHandler(language_chosen, pattern=rf"^{keyboards.CB_LANGUAGE}:[sl]:\w+$"),
             CallbackQueryHandler(show_divisions, pattern=rf"^{keyboards.CB_DIVISIONS}$"),
             CallbackQueryHandler(show_division, pattern=rf"^{keyboards.CB_DIVISION}:\d+$"),
@@ -65,6 +75,12 @@ def register(app: KhabardarApp) -> None:
             CallbackQueryHandler(mute_alert_updates, pattern=rf"^{CB_MUTE}:[\w-]{{1,20}}$"),
             CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
             CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
+            CallbackQueryHandler(channel_only, pattern=rf"^{CB_CHANNEL_ONLY}:[\w-]+$"),
+            CommandHandler("allquiet", set_quiet_note_time),
+            CallbackQueryHandler(
+                CheckinButtons(), pattern=rf"^{CB_CHECKIN}:[\w-]{{1,30}}:(safe|help|left)$"
+            ),
+            CallbackQueryHandler(quiet_note_chosen, pattern=rf"^{CB_QUIET_NOTE}:(off|\d{{1,4}})$"),
         ]
     )
 

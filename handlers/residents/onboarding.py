@@ -7,10 +7,18 @@ from telegram import Update
 from core.context import Context
 from core.i18n import N_
 from handlers.access import role_of
-from handlers.common import edit, load_resident, picker_screen, reply, stale_button
+from handlers.common import (
+    edit,
+    load_resident,
+    offer_location,
+    picker_screen,
+    reply,
+    stale_button,
+)
 from handlers.menu import team_help
 from storage import residents
 from views import keyboards
+from views import location as location_views
 from views import residents as views
 
 # (command, description) in the order Telegram's menu shows them.
@@ -61,6 +69,8 @@ async def language_chosen(update: Update, context: Context) -> None:
     await query.answer()
     await edit(query, views.language_set(_), None)
     if mode == "s":
+        # The offer first: the picker stays the newest message, right above the button.
+        await offer_location(update, context)
         await reply(update, *picker_screen(context, _, followed))
 
 
@@ -77,6 +87,7 @@ async def show_help(update: Update, context: Context) -> None:
             "/subscribe N-25 or /subscribe Quetta–Taftan railway."
         )
     )
+    lines.append(location_views.help_line(_))
     # Marked per line so "/start — …" reads right-to-left in Urdu and Pashto; the team's part
     # is not: its form example is copied into messages, where a mark would break the fields.
     text = _.finish("\n".join(lines))

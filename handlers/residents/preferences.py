@@ -14,9 +14,9 @@ from domain.delivery.rules import local_minute
 from domain.gazetteer import normalize_digits
 from domain.preferences import Preferences, QuietHours
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
+from handlers.residents.channels import offer_channels
 from storage import delivery_queue, residents
-from views import keyboards
-from views import residents as views
+from views.checkins import settings_screen
 
 QUIET_OFF_WORDS = frozenset({"off", "none", "no", "0", "بند", "ختم", "نہیں"})
 
@@ -32,7 +32,12 @@ async def show_settings(update: Update, context: Context) -> None:
                 session, chat_id=update.effective_chat.id, language=_.language
             )
     prefs = residents.preferences_of(resident) if resident else Preferences()
-    await reply(update, views.settings_text(_, prefs), keyboards.settings(_, prefs))
+    minute = resident.heartbeat_minute if resident else None
+    await reply(update, *settings_screen(_, prefs, minute))
+    assert update.effective_chat is not None
+    async with context.services.database.read() as session:
+        followed = await residents.list_subscriptions(session, chat_id=update.effective_chat.id)
+    await offer_channels(update, context, _, followed, channel_only=True)
 
 
 async def change_setting(update: Update, context: Context) -> None:
@@ -67,7 +72,8 @@ async def change_setting(update: Update, context: Context) -> None:
         await residents.set_preferences(session, chat_id=update.effective_chat.id, prefs=updated)
     await _release_if_no_longer_quiet(context, update.effective_chat.id)
     await query.answer(_.plain("Saved"))
-    await edit(query, views.settings_text(_, updated), keyboards.settings(_, updated))
+    assert resident is not None
+    await edit(query, *settings_screen(_, updated, resident.heartbeat_minute))
 
 
 def _apply_setting(prefs: Preferences, parts: list[str]) -> Preferences | None:
@@ -116,7 +122,8 @@ async def set_quiet_hours(update: Update, context: Context) -> None:
         )
         await residents.set_preferences(session, chat_id=update.effective_chat.id, prefs=updated)
     await _release_if_no_longer_quiet(context, update.effective_chat.id)
-    await reply(update, views.settings_text(_, updated), keyboards.settings(_, updated))
+    minute = resident.heartbeat_minute if resident else None
+    await reply(update, *settings_screen(_, updated, minute))
 
 
 async def _release_if_no_longer_quiet(context: Context, chat_id: int) -> None:

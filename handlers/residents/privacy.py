@@ -6,8 +6,9 @@ from telegram import Update
 
 from core.context import Context
 from handlers.common import district_list, edit, load_resident, reply, route_list
-from storage import delivery_queue, residents
+from storage import checkins, delivery_queue, residents
 from usecases.residents import stored_data
+from views import checkins as checkin_views
 from views import corridors, keyboards
 from views import residents as views
 
@@ -29,7 +30,8 @@ async def my_data(update: Update, context: Context) -> None:
         resident.active,
         stored.deliveries,
     )
-    await reply(update, text + "\n\n" + corridors.stored(_, routes, stored.mutes))
+    extra = checkin_views.stored_lines(_, resident.heartbeat_minute, stored.answers)
+    await reply(update, "\n\n".join([text, corridors.stored(_, routes, stored.mutes), extra]))
 
 
 async def ask_delete(update: Update, context: Context) -> None:
@@ -57,6 +59,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     async with context.services.database.transaction() as session:
         # Which alerts a chat received is personal too: erased with the rest.
         await delivery_queue.forget_chat(session, chat_id=update.effective_chat.id)
+        await checkins.forget_chat(session, chat_id=update.effective_chat.id)
         deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)
     if deleted:
         await edit(

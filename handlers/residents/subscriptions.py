@@ -15,10 +15,12 @@ from handlers.common import (
     edit,
     followed_slugs,
     load_resident,
+    offer_location,
     picker_screen,
     reply,
     stale_button,
 )
+from handlers.residents.channels import offer_channels
 from handlers.residents.corridors import subscriptions_screen
 from storage import residents
 from usecases.residents import follow, unfollow
@@ -88,11 +90,14 @@ async def _follow_named_places(update: Update, context: Context, text: str) -> N
         keyboards.choices(_, options) if options else None, corridors.route_choices(_, reading)
     )
     await reply(update, "\n".join(line for line in lines if line), markup)
+    chosen = [d.slug for d in (*added, *already)]
+    await offer_channels(update, context, _, chosen, channel_only=False)
 
 
 async def _open_picker(update: Update, context: Context) -> None:
     _resident, _ = await load_resident(update, context)
     followed = await followed_slugs(update, context)
+    await offer_location(update, context)  # first, so the picker is the newest message
     await reply(update, *picker_screen(context, _, followed))
 
 
@@ -172,6 +177,7 @@ async def close_picker(update: Update, context: Context) -> None:
     followed = await followed_slugs(update, context)
     await query.answer()
     await edit(query, views.picker_done(_, district_list(context, followed)), None)
+    await offer_channels(update, context, _, followed, channel_only=False)
 
 
 async def my_subscriptions(update: Update, context: Context) -> None:

@@ -138,7 +138,8 @@ async def test_csv_export(client: httpx.AsyncClient, database: Database) -> None
         "/api/v1/alerts.csv", params={"status": "actual"}, headers=bearer(STAFF_TOKEN)
     )
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    hashtags, *rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert hashtags["identifier"] == "#event+code"  # the HXL row (tests/api/test_hxl.py)
     assert len(rows) == 2
     assert rows[1]["route"] == "N-25" and rows[1]["districts"] == "mastung kalat"
     assert rows[0]["headline"] == '\'=HYPERLINK("http://x")'  # a spreadsheet shows, not runs it

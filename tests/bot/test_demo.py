@@ -14,6 +14,9 @@ async def test_demo_plays_the_seed_story(tmp_path: Path) -> None:
     assert await run_demo(out, tmp_path / "demo.db") == 0
     transcript = out.getvalue()
     assert "Pasni is in Gwadar district." in transcript
+    assert "⌨ [ 📍 Share my location ] (under the text box)" in transcript
+    assert "most likely in Chaman district" in transcript
+    assert (tmp_path / "demo-map.png").read_bytes().startswith(b"\x89PNG")
     assert "دالبندین ضلع چاغی میں ہے۔" in transcript
     assert "You verified KB-2026-0001" in transcript
     # Both residents along the railway got the verified alert; the one in Gwadar did not.

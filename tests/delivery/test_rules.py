@@ -35,13 +35,17 @@ def alert(msg_type: MsgType = MsgType.ALERT, **overrides: object) -> Alert:
 
 
 def test_audiences() -> None:
-    assert audience_of(alert()) == Audience(True, False, False, False)
+    assert audience_of(alert()) == Audience(True, False, False, False, channels=True)
     assert audience_of(alert(status=Status.EXERCISE)) == Audience(False, True, False, False)
-    assert audience_of(alert(MsgType.UPDATE)) == Audience(True, False, True, True)
+    assert audience_of(alert(MsgType.UPDATE)) == Audience(
+        True, False, True, True, channels=True, original_channels=True
+    )
     assert audience_of(alert(MsgType.UPDATE, status=Status.TEST)) == Audience(
         False, True, True, True
     )
-    assert audience_of(alert(MsgType.CANCEL)) == Audience(False, False, True, True)
+    assert audience_of(alert(MsgType.CANCEL)) == Audience(
+        False, False, True, True, original_channels=True
+    )
 
 
 def test_urgent_alerts_go_first_and_are_never_held() -> None:

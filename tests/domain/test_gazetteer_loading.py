@@ -230,3 +230,25 @@ def test_the_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     broken = _replace("towns.csv", "Delta,charlie", "Delta,zulu")
     assert main([str(write(tmp_path / "b", broken))]) == 1
     assert "towns.csv line 4" in capsys.readouterr().err
+
+
+def test_emergency_numbers_are_read_as_given_and_never_guessed(tmp_path: Path) -> None:
+    files = dict(TINY)
+    files["region.csv"] += "pcode,X\ncountry_code,NOW\n"
+    files["districts.csv"] = (
+        "slug,name,name_ps,division,hq,lat,lon,coords,pcode,emergency\n"
+        "alpha,Alpha,,North,Alpha,34.5,69.2,geonames,X1,1122|+92 81 920-1234\n"
+        "bravo-khel,Bravo Khel,,North,Bravo Bazar,35.0,70.0,approx,,\n"
+        "charlie,Charlie,,South,Charlie,31.6,65.7,approx,X3,\n"
+    )
+    loaded = Gazetteer.load(write(tmp_path / "numbers", files))
+    alpha, bravo = loaded.get("alpha"), loaded.get("bravo-khel")
+    assert alpha is not None and bravo is not None
+    assert alpha.emergency == ("1122", "+92 81 920-1234")
+    assert bravo.emergency == ()
+    assert (loaded.region.pcode, loaded.region.country_code) == ("X", "NOW")
+    assert all(d.emergency == () for d in Gazetteer.default().districts)  # none checked yet
+
+    files["districts.csv"] = files["districts.csv"].replace("1122|", "call Ali|")
+    with pytest.raises(GazetteerError, match="emergency number 'call Ali'"):
+        Gazetteer.load(write(tmp_path / "bad", files))

@@ -18,6 +18,7 @@ from tests.delivery.helpers import add_residents, correct, publish
 
 MUTE = "🔕 I'm safe — mute updates for an hour"
 MUTE_UR = "🔕 میں محفوظ ہوں — ایک گھنٹے کے لیے تازہ کاریاں خاموش کریں"
+CHECKIN = ["✅ I'm safe", "🆘 I need help", "🚶 I had to leave"]  # under Severe and Extreme
 
 
 async def test_routine_alerts_are_silent_and_grave_ones_ring(
@@ -43,7 +44,18 @@ async def test_routine_alerts_are_silent_and_grave_ones_ring(
         severe.identifier: False,
         extreme.identifier: False,
     }
-    assert all(m.button_texts == [MUTE] for m in fake.messages(chat))
+    # One keyboard: the check-in rows under Severe and Extreme real alerts, then the mute row.
+    buttons = {
+        a.identifier: _by_ref(fake, chat, a.identifier).button_texts
+        for a in (minor, moderate, immediate, severe, extreme)
+    }
+    assert buttons == {
+        minor.identifier: [MUTE],
+        moderate.identifier: [MUTE],
+        immediate.identifier: [MUTE],
+        severe.identifier: [*CHECKIN, MUTE],
+        extreme.identifier: [*CHECKIN, MUTE],
+    }
 
 
 async def test_extreme_rings_even_in_quiet_hours(
@@ -86,7 +98,7 @@ async def test_im_safe_mutes_updates_but_not_cancels_or_extreme(
     muted = await fake.wait_for_message(1001, f"UPDATE to {original.identifier}", timeout=10)
     rung = await fake.wait_for_message(1002, f"UPDATE to {original.identifier}", timeout=10)
     assert muted.silent and not rung.silent
-    assert muted.button_texts == [MUTE]
+    assert muted.button_texts == [*CHECKIN, MUTE]  # a Severe update: check-ins, then the mute
     # The mute holds for the whole chain; an Extreme update still rings.
     extreme = await correct(database, update, severity=Severity.EXTREME)
     wake_dispatch(bot)
@@ -130,7 +142,7 @@ async def test_urdu_resident_mutes_in_urdu_and_stale_mutes_are_refused(
     stale = await gul.press_data(copy, "mute:KB-2026-9999")
     assert stale.show_alert and stale.text is not None
     data = await gul.send("/mydata")
-    assert ": 1" in data.plain.splitlines()[-1]
+    assert "وہ الرٹس جن کی تازہ کاریاں آپ نے ایک گھنٹے کے لیے خاموش کیں: 1" in data.plain
 
 
 def _by_ref(fake: FakeTelegram, chat_id: int, identifier: str) -> SentMessage:

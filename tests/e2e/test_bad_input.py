@@ -67,7 +67,8 @@ async def test_unknown_command_and_non_text(
 
 async def test_stale_and_forged_buttons(user: Callable[..., FakeUser]) -> None:
     amina = user(1001)
-    picker = await amina.send("/subscribe")
+    await amina.send("/subscribe")
+    picker = await amina.expect("Choose the districts")
     for data in ("div:99", "lang:s:xx", "on:atlantis", "rm:nowhere", "set:sev:apocalyptic", "zzz"):
         answer = await amina.press_data(picker, data)
         assert answer.show_alert
@@ -78,6 +79,7 @@ async def test_stale_and_forged_buttons(user: Callable[..., FakeUser]) -> None:
 async def test_double_tap_on_a_district_is_idempotent(user: Callable[..., FakeUser]) -> None:
     amina = user(1001)
     await amina.send("/subscribe")
+    await amina.expect("Choose the districts")
     await amina.press("Quetta")
     division = await amina.expect("Division: Quetta")
     await amina.press_data(division, "on:quetta")

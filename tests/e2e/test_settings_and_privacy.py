@@ -82,7 +82,11 @@ async def test_mydata_shows_exactly_what_is_stored(
         "quiet_start",
         "quiet_end",
         "active",
+        "heartbeat_minute",
+        "heartbeat_sent_at",
     }
+    assert "Daily all-quiet note: off" in data.plain
+    assert "Your answers under alerts (safe, need help, had to leave): 0" in data.plain
     assert set(Subscription.model_fields) == {"chat_id", "district"}
 
 

@@ -50,7 +50,8 @@ async def test_unknown_and_suggested_names(user: Callable[..., FakeUser]) -> Non
 
 async def test_subscribe_alone_opens_the_picker(user: Callable[..., FakeUser]) -> None:
     amina = user(1001)
-    picker = await amina.send("/subscribe")
+    await amina.send("/subscribe")
+    picker = await amina.expect("Choose the districts")
     assert "Choose the districts" in picker.plain
     await amina.press("Kalat")
     await amina.expect("Division: Kalat")

@@ -11,13 +11,14 @@ from PIL import Image
 from sqlalchemy import event
 
 from core.context import KhabardarApp
-from domain.alerts import AlertText
+from domain.alerts import AlertText, Severity
 from domain.roles import Role
 from faketg.user import FakeUser
 from storage import alert_drafts, alerts, residents, team
 from storage.db import Database
 from tests.conftest import ADMIN_ID
 from tests.staff.publishing import VERIFIER, content, displacement, publish, transport
+from views.map import COLOURS
 
 STAFF_ID, OPERATOR_ID = 6001, 6002
 
@@ -172,6 +173,10 @@ async def test_map_is_a_png_for_staff_only(
     assert photo.photo is not None
     image = Image.open(io.BytesIO(photo.photo))
     assert image.format == "PNG" and image.width == 1080
+    # The outlines of Kech (moderate) and the three severe districts are filled, not dots.
+    counts = {colour: n for n, colour in image.convert("RGB").getcolors(1_000_000) or []}
+    assert counts.get(COLOURS[Severity.MODERATE], 0) > 5_000
+    assert counts.get(COLOURS[Severity.SEVERE], 0) > 5_000
     assert "🗺 Districts by highest active alert" in photo.plain
     assert "🟠 3 🟡 1" in photo.plain  # Quetta, Mastung and Kalat are severe; Kech moderate
     refused = await user(7001).send("/map")

@@ -43,7 +43,7 @@ async def test_one_published_alert_seen_by_every_summary(database: Database) -> 
     listed = await status.districts(
         database=database, gazetteer=G, now=LATER, stale_after=STALE_AFTER
     )
-    assert view.highest is Severity.SEVERE and listed.overview.highest is Severity.SEVERE
+    assert view.overview.highest is Severity.SEVERE and listed.overview.highest is Severity.SEVERE
     found = await status.history(database=database, district="quetta", days=1, now=LATER)
     assert [a.identifier for a in found.alerts] == [new.alert.identifier]
     assert found.since == LATER - timedelta(days=1)

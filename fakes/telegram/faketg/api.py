@@ -293,6 +293,8 @@ def _handlers() -> dict[str, Handler]:
         "deleteMessage": messaging.delete_message,
         "sendChatAction": messaging.send_chat_action,
         "getChat": messaging.get_chat,
+        "getChatMember": messaging.get_chat_member,
+        "getChatMemberCount": messaging.get_chat_member_count,
         "answerCallbackQuery": _answer_callback_query,
         "setMyCommands": _set_my_commands,
         "getMyCommands": _get_my_commands,

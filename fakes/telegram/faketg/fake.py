@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from faketg.api import BotApi, scope_key
+from faketg.channels import Channel
 from faketg.control import control_routes
 from faketg.faults import Faults, FloodControl, Stats
 from faketg.messaging import Context
@@ -112,6 +114,35 @@ class FakeTelegram:
         )
         return self.state.user_message(chat_id, text, user)
 
+    def send_location(
+        self,
+        chat_id: int,
+        latitude: float,
+        longitude: float,
+        *,
+        user_id: int | None = None,
+        language_code: str | None = "en",
+        live_period: int | None = None,
+        venue_title: str | None = None,
+        forwarded_from: str | None = None,
+    ) -> int:
+        """A user shares a location: live, as a venue, or forwarded; returns the update_id."""
+        user = self.state.user(user_id or _default_user(chat_id), "Test", language_code, None)
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            location["live_period"] = live_period
+        extra: dict[str, Any] = {}
+        if venue_title is not None:
+            extra["venue"] = {"title": venue_title, "address": ""}
+        if forwarded_from is not None:
+            # Bot API 7+: a forward carries forward_origin (here a user who hides their account).
+            extra["forward_origin"] = {
+                "type": "hidden_user",
+                "date": int(time.time()) - 60,
+                "sender_user_name": forwarded_from,
+            }
+        return self.state.user_location(chat_id, user, location, extra)
+
     def press_button(
         self,
         chat_id: int,
@@ -143,6 +174,58 @@ class FakeTelegram:
         update_id = self.state.enqueue(body)
         self.state.emit(FakeEvent("update", None, "", update=body))
         return update_id
+
+    # --- channels ----------------------------------------------------------
+    def add_channel(
+        self,
+        chat_id: int,
+        *,
+        title: str = "Channel",
+        username: str | None = None,
+        bot_status: str = "administrator",
+        can_post_messages: bool = True,
+        can_edit_messages: bool = True,
+        member_count: int = 0,
+        admins: set[int] | None = None,
+    ) -> Channel:
+        """A channel (ids like -100…): the bot's status and rights in it, its member count and
+        the users who administer it. Mutate the returned Channel to change them later."""
+        channel = Channel(
+            chat_id,
+            title,
+            username,
+            bot_status,
+            can_post_messages,
+            can_edit_messages,
+            member_count,
+            set(admins or ()),
+        )
+        self.state.channels[chat_id] = channel
+        return channel
+
+    def post_in_channel(self, chat_id: int, text: str) -> int:
+        """A channel admin posts there themselves (a channel_post Update); returns its update_id."""
+        return self.state.channel_post(chat_id, text)
+
+    def forward_from_channel(
+        self,
+        chat_id: int,
+        channel_id: int,
+        message_id: int,
+        *,
+        text: str = "A channel post",
+        user_id: int | None = None,
+        language_code: str | None = "en",
+    ) -> int:
+        """A user forwards one of a channel's posts to the bot; returns the update_id."""
+        user = self.state.user(user_id or _default_user(chat_id), "Test", language_code, None)
+        origin = {
+            "type": "channel",
+            "chat": self.state.chat_object(channel_id),
+            "message_id": message_id,
+            "date": 0,
+        }
+        return self.state.user_message(chat_id, text, user, {"forward_origin": origin})
 
     # --- what the bot did --------------------------------------------------
     def messages(self, chat_id: int) -> list[SentMessage]:
@@ -182,6 +265,7 @@ class FakeTelegram:
         st = self.state
         st.chats.clear()
         st.chat_info.clear()
+        st.channels.clear()
         st.updates.clear()
         st.queries.clear()
         st.callback_answers.clear()

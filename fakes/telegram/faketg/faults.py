@@ -35,6 +35,9 @@ class Faults:
     migrated: dict[int, int] = field(default_factory=dict)
     rate_limit: float | None = None
     per_chat_rate: float | None = None
+    # Telegram's rule for groups, supergroups and channels alike: about 20 messages a minute
+    # in one chat (sliding 60 s window); None = not enforced.
+    group_per_minute: float | None = None
     retry_after: int | None = None  # fixed retry_after for rate-limit 429s; None = computed
     fail_rate: float = 0.0
     fail_statuses: tuple[int, ...] = (502, 500)
@@ -106,6 +109,7 @@ class Faults:
         self.not_found.clear()
         self.migrated.clear()
         self.rate_limit = self.per_chat_rate = self.retry_after = None
+        self.group_per_minute = None
         self.fail_rate = self.fail_after_delivery = self.latency_ms = 0.0
         self._fail_next.clear()
 
@@ -118,6 +122,7 @@ class Faults:
             "migrated": {str(k): v for k, v in self.migrated.items()},
             "rate_limit": self.rate_limit,
             "per_chat_rate": self.per_chat_rate,
+            "group_per_minute": self.group_per_minute,
             "retry_after": self.retry_after,
             "fail_rate": self.fail_rate,
             "fail_statuses": list(self.fail_statuses),
@@ -134,7 +139,7 @@ class Faults:
                 setattr(self, key, {int(v) for v in value})
             elif key == "migrated":
                 self.migrated = {int(k): int(v) for k, v in value.items()}
-            elif key in ("rate_limit", "per_chat_rate", "retry_after"):
+            elif key in ("rate_limit", "per_chat_rate", "retry_after", "group_per_minute"):
                 setattr(self, key, None if value is None else float(value))
             elif key in ("fail_rate", "fail_after_delivery", "latency_ms"):
                 setattr(self, key, float(value))
@@ -168,6 +173,7 @@ class FloodControl:
         self._window: deque[float] = deque()
         self._penalty_until = 0.0
         self._chat_last: dict[int, float] = {}
+        self._group_sends: dict[int, deque[float]] = {}
 
     def check(self, faults: Faults, chat_id: int, now: float) -> None:
         """Raise 429 if a send to ``chat_id`` now would exceed a limit."""
@@ -178,6 +184,12 @@ class FloodControl:
             gap = 1.0 / faults.per_chat_rate
             if last is not None and now - last < gap:
                 raise too_many_requests(faults.retry_after or gap - (now - last))
+        if faults.group_per_minute and chat_id < 0:
+            sends = self._group_sends.get(chat_id)
+            while sends and sends[0] <= now - 60.0:
+                sends.popleft()
+            if sends and len(sends) >= faults.group_per_minute:
+                raise too_many_requests(faults.retry_after or sends[0] + 60.0 - now)
         if faults.rate_limit:
             window = self._window
             while window and window[0] <= now - 1.0:
@@ -193,6 +205,11 @@ class FloodControl:
         if len(self._window) > 10_000:  # bound memory when no cap is set
             self._window.popleft()
         self._chat_last[chat_id] = now
+        if chat_id < 0:
+            sends = self._group_sends.setdefault(chat_id, deque())
+            sends.append(now)
+            if len(sends) > 100:  # more than any per-minute cap needs
+                sends.popleft()
 
 
 @dataclass

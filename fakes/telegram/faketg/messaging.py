@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from faketg import channels
 from faketg.errors import NOT_MODIFIED, bad_request
 from faketg.faults import Faults, FloodControl, Stats
 from faketg.models import FakeEvent, SentMessage
@@ -50,7 +51,7 @@ def resolve_chat(ctx: Context, p: Params, *, sending: bool) -> int:
         name = raw[1:].lower()
         found = [
             cid for cid, c in ctx.state.chat_info.items() if c.get("username", "").lower() == name
-        ]
+        ] + [cid for cid, c in ctx.state.channels.items() if (c.username or "").lower() == name]
         if not found:
             raise bad_request("chat not found")
         chat_id = found[0]
@@ -65,8 +66,12 @@ def resolve_chat(ctx: Context, p: Params, *, sending: bool) -> int:
     return chat_id
 
 
-def _deliver(ctx: Context, msg: SentMessage) -> dict[str, Any]:
-    """Flood check, store, count; returns the Message JSON."""
+def _deliver(ctx: Context, msg: SentMessage, p: Params) -> dict[str, Any]:
+    """Rights, flood check, store, count; returns the Message JSON."""
+    channel = ctx.state.channels.get(msg.chat_id)
+    if channel is not None:
+        channel.check_post()
+    msg.reply_to = _replied(ctx, p, msg.chat_id)
     now = time.monotonic()
     ctx.flood.check(ctx.faults, msg.chat_id, now)
     ctx.state.add_bot_message(msg)
@@ -86,7 +91,7 @@ def send_message(ctx: Context, p: Params) -> dict[str, Any]:
     text = parse_text(
         raw, p.get_str("parse_mode"), entities, caption=False, strict_html=ctx.strict_html
     )
-    return _deliver(ctx, _message(p, chat_id, raw, text))
+    return _deliver(ctx, _message(p, chat_id, raw, text), p)
 
 
 def send_photo(ctx: Context, p: Params) -> dict[str, Any]:
@@ -124,7 +129,7 @@ def send_photo(ctx: Context, p: Params) -> dict[str, Any]:
         caption=True,
         strict_html=ctx.strict_html,
     )
-    return _deliver(ctx, _message(p, chat_id, raw, text, photo=data, photo_file_id=file_id))
+    return _deliver(ctx, _message(p, chat_id, raw, text, photo=data, photo_file_id=file_id), p)
 
 
 def _target(ctx: Context, p: Params, verb: str) -> SentMessage:
@@ -134,6 +139,9 @@ def _target(ctx: Context, p: Params, verb: str) -> SentMessage:
     message_id = p.get_int("message_id")
     if message_id <= 0:
         raise bad_request("message identifier is not specified")
+    channel = ctx.state.channels.get(chat_id)
+    if channel is not None and verb == "edit":
+        channel.check_edit()
     chat = ctx.state.chat(chat_id)
     msg = chat.by_id(message_id)
     if msg is None or msg.deleted:
@@ -220,8 +228,12 @@ def send_chat_action(ctx: Context, p: Params) -> bool:
 
 
 def get_chat(ctx: Context, p: Params) -> dict[str, Any]:
-    """getChat: a ChatFullInfo with the fields PTB requires."""
+    """getChat: a ChatFullInfo with the fields PTB requires. A private channel (no @name) the
+    bot is not in is "chat not found", as on Telegram; a public one can be read."""
     chat_id = resolve_chat(ctx, p, sending=False)
+    channel = ctx.state.channels.get(chat_id)
+    if channel is not None and not channel.is_member and not channel.username:
+        raise bad_request("chat not found")
     gifts = dict.fromkeys(
         (
             "unlimited_gifts",
@@ -238,6 +250,44 @@ def get_chat(ctx: Context, p: Params) -> dict[str, Any]:
         "max_reaction_count": 11,
         "accepted_gift_types": gifts,
     }
+
+
+def get_chat_member(ctx: Context, p: Params) -> dict[str, Any]:
+    """getChatMember: in a channel, the bot's own status and rights, or another user's."""
+    chat_id = resolve_chat(ctx, p, sending=False)
+    user_id = channels.user_id_param(p)
+    channel = ctx.state.channels.get(chat_id)
+    is_bot = user_id == ctx.state.bot_user["id"]
+    if not is_bot:
+        channels.need_channel_member(channel)
+    user = ctx.state.bot_user if is_bot else ctx.state.user(user_id, "Test", None, None)
+    return channels.member_object(channel, user, is_bot_self=is_bot)
+
+
+def get_chat_member_count(ctx: Context, p: Params) -> int:
+    """getChatMemberCount."""
+    chat_id = resolve_chat(ctx, p, sending=False)
+    channel = ctx.state.channels.get(chat_id)
+    channels.need_channel_member(channel)
+    return channels.member_count(channel, chat_id)
+
+
+def _replied(ctx: Context, p: Params, chat_id: int) -> SentMessage | None:
+    """The bot message a send replies to (reply_parameters, or the old reply_to_message_id)."""
+    target = p.get_json("reply_parameters", "reply parameters")
+    message_id = p.get_int("reply_to_message_id")
+    allow = p.get_bool("allow_sending_without_reply")
+    if isinstance(target, dict):
+        message_id = int(target.get("message_id", 0))
+        allow = allow or bool(target.get("allow_sending_without_reply"))
+    if not message_id:
+        return None
+    found = ctx.state.chat(chat_id).by_id(message_id)
+    if found is None or found.deleted:
+        if allow:
+            return None
+        raise bad_request("message to be replied not found")
+    return found
 
 
 def _message(p: Params, chat_id: int, raw: str, text: Text, **extra: Any) -> SentMessage:

@@ -41,6 +41,7 @@ class SentMessage:
     edits: list[SentMessage] = field(default_factory=list)
     deleted: bool = False
     edit_date: int | None = None
+    reply_to: SentMessage | None = None  # the bot message this one replies to
     index: int = 0  # position among the bot's messages in this chat
     seq: int = 0  # global change counter at the last send/edit/delete
 
@@ -48,6 +49,16 @@ class SentMessage:
     def button_texts(self) -> list[str]:
         """All button labels, row by row."""
         return [b.text for row in self.buttons for b in row]
+
+    @property
+    def reply_keyboard(self) -> list[dict[str, Any]]:
+        """The buttons of a reply keyboard (under the text box), e.g. request_location ones."""
+        rows = (self.reply_markup or {}).get("keyboard") or []
+        return [
+            button if isinstance(button, dict) else {"text": button}
+            for row in rows
+            for button in row
+        ]
 
     def button(self, label: str) -> Button:
         """The button whose text equals (or else contains) ``label``."""

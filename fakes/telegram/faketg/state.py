@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from faketg.channels import Channel
 from faketg.chatlog import Broadcast, ChatLog, PendingQuery
 from faketg.entities import utf16_len
 from faketg.models import CallbackAnswer, FakeEvent, SentMessage
@@ -51,6 +52,7 @@ class FakeState:
         self.query_ttl = query_ttl
         self.chats: dict[int, ChatLog] = {}
         self.chat_info: dict[int, dict[str, Any]] = {}
+        self.channels: dict[int, Channel] = {}
         self.updates: deque[dict[str, Any]] = deque()
         self.next_update_id = 1
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATES
@@ -77,7 +79,11 @@ class FakeState:
         return log_
 
     def chat_object(self, chat_id: int) -> dict[str, Any]:
-        """A Bot API Chat: private for positive ids, (super)group for negative ones."""
+        """A Bot API Chat: private for positive ids, (super)group for negative ones, unless the
+        chat is a channel the fake was told of."""
+        channel = self.channels.get(chat_id)
+        if channel is not None:
+            return channel.chat_object()
         info = self.chat_info.get(chat_id)
         if info is not None:
             return info
@@ -139,8 +145,30 @@ class FakeState:
             user["language_code"] = language_code
         return user
 
-    def user_message(self, chat_id: int, text: str, user: dict[str, Any]) -> int:
-        """Store a message a user typed and enqueue its Update."""
+    def user_message(
+        self, chat_id: int, text: str, user: dict[str, Any], extra: dict[str, Any] | None = None
+    ) -> int:
+        """Store a message a user typed (or forwarded: ``extra``) and enqueue its Update."""
+        content: dict[str, Any] = {"text": text, **(extra or {})}
+        command = _COMMAND.match(text)
+        if command:
+            length = utf16_len(command.group(0))
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self._user_content(chat_id, user, content, text)
+
+    def user_location(
+        self, chat_id: int, user: dict[str, Any], location: dict[str, Any], extra: dict[str, Any]
+    ) -> int:
+        """Store a location (or venue, live location, forward) a user sent; enqueue it."""
+        content = {"location": location, **extra}
+        if "venue" in content:
+            content["venue"] = {"location": location, **content["venue"]}
+        summary = f"[location {location['latitude']}, {location['longitude']}]"
+        return self._user_content(chat_id, user, content, summary)
+
+    def _user_content(
+        self, chat_id: int, user: dict[str, Any], content: dict[str, Any], summary: str
+    ) -> int:
         if chat_id > 0 and chat_id not in self.chat_info:
             info = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
             if "username" in user:
@@ -154,15 +182,11 @@ class FakeState:
             "from": user,
             "chat": self.chat_object(chat_id),
             "date": int(time.time()),
-            "text": text,
+            **content,
         }
-        command = _COMMAND.match(text)
-        if command:
-            length = utf16_len(command.group(0))
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         chat.user_messages[message_id] = message
         update_id = self.enqueue({"message": message})
-        self.emit(FakeEvent("user_message", chat_id, text, update=message))
+        self.emit(FakeEvent("user_message", chat_id, summary, update=message))
         return update_id
 
     def callback_query(self, chat_id: int, message_id: int, data: str, user: dict[str, Any]) -> str:
@@ -185,6 +209,21 @@ class FakeState:
         self.enqueue({"callback_query": query})
         self.emit(FakeEvent("callback_query", chat_id, data, message=msg, update=query))
         return query_id
+
+    def channel_post(self, chat_id: int, text: str) -> int:
+        """A channel's admin posts (not through the bot): a channel_post Update."""
+        chat = self.chat(chat_id)
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        message = {
+            "message_id": message_id,
+            "sender_chat": self.chat_object(chat_id),
+            "chat": self.chat_object(chat_id),
+            "date": int(time.time()),
+            "text": text,
+        }
+        chat.user_messages[message_id] = message
+        return self.enqueue({"channel_post": message})
 
     # --- bot messages ------------------------------------------------------
     def add_bot_message(self, msg: SentMessage) -> SentMessage:
@@ -210,12 +249,17 @@ class FakeState:
 
     def render(self, msg: SentMessage) -> dict[str, Any]:
         """The Bot API Message for the current version of a bot message."""
+        chat = self.chat_object(msg.chat_id)
+        # A channel post is signed by the channel (sender_chat), not by the bot (from).
+        sender = {"sender_chat": chat} if chat["type"] == "channel" else {"from": self.bot_user}
         out: dict[str, Any] = {
             "message_id": msg.message_id,
-            "from": self.bot_user,
-            "chat": self.chat_object(msg.chat_id),
+            **sender,
+            "chat": chat,
             "date": msg.date,
         }
+        if msg.reply_to is not None:
+            out["reply_to_message"] = self.render(msg.reply_to)
         key, entities_key = "text", "entities"
         if msg.photo is not None or msg.photo_file_id is not None:
             out["photo"] = [self.photo_size(msg)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from faketg.fake import FakeTelegram
 from faketg.models import CallbackAnswer, Mark, SentMessage
@@ -23,6 +24,21 @@ class FakeUser:
         """Send a message and return the bot's first reply (a new message or an edit)."""
         self._mark = self.fake.mark(self.chat_id)
         self.fake.send_text(self.chat_id, text, language_code=self.language_code)
+        return await self.fake.wait_for_message(self.chat_id, after=self._mark, timeout=timeout)
+
+    async def share_location(
+        self,
+        latitude: float,
+        longitude: float,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        **how: Any,
+    ) -> SentMessage:
+        """Share a location (see FakeTelegram.send_location) and return the bot's first reply."""
+        self._mark = self.fake.mark(self.chat_id)
+        self.fake.send_location(
+            self.chat_id, latitude, longitude, language_code=self.language_code, **how
+        )
         return await self.fake.wait_for_message(self.chat_id, after=self._mark, timeout=timeout)
 
     async def press(

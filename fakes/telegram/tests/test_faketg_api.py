@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import struct
 import zlib
 
 import pytest
-from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 from telegram import InlineKeyboardButton as Btn
 from telegram import InlineKeyboardMarkup as Markup
 from telegram.constants import ParseMode
@@ -260,3 +268,30 @@ async def test_stop_releases_a_pending_long_poll() -> None:
         await fake.stop()
         assert await asyncio.wait_for(poll, 2) == ()
         assert loop.time() - started < 1.0
+
+
+async def test_users_share_locations_venues_live_and_forwarded(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    fake.send_location(77, 26.0, 63.05)
+    fake.send_location(77, 25.12, 62.32, venue_title="Gwadar Port")
+    fake.send_location(77, 30.18, 67.0, live_period=900, forwarded_from="Brother")
+    first, venue, live = [u.message for u in await bot.get_updates()]
+    assert first is not None and first.location is not None
+    assert (first.location.latitude, first.location.longitude) == (26.0, 63.05)
+    assert first.location.live_period is None and first.venue is None
+    assert venue is not None and venue.venue is not None and venue.venue.title == "Gwadar Port"
+    assert venue.location is not None and venue.venue.location == venue.location
+    assert live is not None and live.location is not None
+    assert live.location.live_period == dt.timedelta(seconds=900)
+    assert live.forward_origin is not None and live.forward_origin.type == "hidden_user"
+
+
+async def test_reply_keyboards_are_kept_for_assertions(fake: FakeTelegram, bot: Bot) -> None:
+    markup = ReplyKeyboardMarkup(
+        [[KeyboardButton("📍 Share", request_location=True)]], one_time_keyboard=True
+    )
+    await bot.send_message(77, "Where are you?", reply_markup=markup)
+    sent = fake.last(77)
+    assert sent.reply_keyboard == [{"text": "📍 Share", "request_location": True}]
+    assert sent.buttons == []  # not an inline keyboard
