@@ -71,7 +71,7 @@ def build_application(
         builder = builder.base_url(settings.telegram_api_base_url)
     services = services or build_services(settings)
     # One paced send budget, lean HTTP.
-    builder = configure_builder(builder, settings, services.delivery, services.metrics)
+    builder = configure_builder(builder, services)
     app: KhabardarApp = builder.build()
     app.bot_data.attach(services)
     install_delivery(app)  # dispatch, expiry, quiet-hours and progress ticks

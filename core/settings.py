@@ -56,8 +56,9 @@ class Settings(BaseSettings):
     gazetteer_dir: Path | None = None
     log_level: str = "INFO"
     # --- Delivery engine (see README "Delivery engine") ---
-    # Messages per second for the whole bot, replies included; 0 = no cap (a local Bot API
-    # server, a benchmark). Telegram allows about 30/s; PAID_BROADCAST=true sends fan-out with
+    # Messages per second for the whole bot, replies included, the same in every process (on
+    # PostgreSQL they share it through the database); 0 = no cap (a local Bot API server, a
+    # benchmark). Telegram allows about 30/s; PAID_BROADCAST=true sends fan-out with
     # allow_paid_broadcast (charged in Stars) and allows up to 1,000/s.
     delivery_rate: float = Field(default=30.0, ge=0, le=1000)
     paid_broadcast: bool = False

@@ -117,6 +117,12 @@ class Sender:
             Kind.CHANNEL_POST: self._post,
             Kind.CHANNEL_EDIT: self._edit,
         }
+        # Several workers (PostgreSQL): the per-chat spacing is kept at claim time as well.
+        self._chat_gaps = (
+            None
+            if database.is_sqlite
+            else (policy.private_chat_interval, policy.group_chat_interval)
+        )
 
     @property
     def limiter(self) -> PriorityRateLimiter | None:
@@ -180,7 +186,12 @@ class Sender:
         now = datetime.now(UTC)
         async with self.database.transaction() as session:
             rows = await delivery_queue.claim_batch(
-                session, owner=self.owner, now=now, lease_until=now + self.lease, limit=limit
+                session,
+                owner=self.owner,
+                now=now,
+                lease_until=now + self.lease,
+                limit=limit,
+                chat_gaps=self._chat_gaps,
             )
             if not rows:
                 return 0

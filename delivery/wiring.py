@@ -11,16 +11,14 @@ from apscheduler.events import (  # type: ignore[import-untyped]
 )
 from telegram.ext import ApplicationBuilder, CallbackContext, ExtBot, JobQueue
 
-from core.context import BotData, Context, KhabardarApp
-from core.metrics import Metrics
-from core.settings import Settings
+from core.context import BotData, Context, KhabardarApp, Services
+from delivery.budget import telegram_budgets
 from delivery.channels import refresh_member_counts
 from delivery.engine import JOB_KWARGS, DeliveryEngine
 from delivery.http import AiohttpRequest, polling_request
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
 from delivery.quiet_notes import quiet_note_tick
-from domain.delivery.policy import DeliveryPolicy
 
 # What build_application's builder is once context types are set (PTB's JobQueue type
 # parameter keeps its default context there).
@@ -35,17 +33,25 @@ INTERACTIVE_CONNECTIONS = 8
 CHANNEL_COUNT_INTERVAL = timedelta(minutes=1)
 
 
-def configure_builder(
-    builder: Builder, settings: Settings, policy: DeliveryPolicy, metrics: Metrics
-) -> Builder:
-    """Every request shares one priority-aware budget, over aiohttp's keep-alive pool; every
-    answer from Telegram is noted (staff see when the bot last reached it)."""
+def configure_builder(builder: Builder, services: Services) -> Builder:
+    """Every request shares one priority-aware budget (on PostgreSQL, with every process of
+    the bot), over aiohttp's keep-alive pool; every answer from Telegram is noted (staff see
+    when the bot last reached it)."""
+    settings = services.settings
     pool = settings.delivery_concurrency + INTERACTIVE_CONNECTIONS
-    request = AiohttpRequest(pool_size=pool, on_answer=metrics.reached_telegram)
+    budget, paid = telegram_budgets(
+        rate=settings.delivery_rate,
+        paid_broadcast=settings.paid_broadcast,
+        database=services.database,
+    )
+    limiter = PriorityRateLimiter(
+        settings.delivery_rate, policy=services.delivery, budget=budget, paid=paid
+    )
+    reached = services.metrics.reached_telegram
     return (
-        builder.request(request)
-        .get_updates_request(polling_request(metrics.reached_telegram))
-        .rate_limiter(PriorityRateLimiter(settings.delivery_rate, policy=policy))
+        builder.request(AiohttpRequest(pool_size=pool, on_answer=reached))
+        .get_updates_request(polling_request(reached))
+        .rate_limiter(limiter)
     )
 
 

@@ -8,9 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import BigInteger, bindparam, case, delete, func, literal, not_, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import AlertState
@@ -23,6 +37,9 @@ from storage.upsert import upsert
 
 _VERIFIED = AlertState.VERIFIED.value
 _WAITING = (State.PENDING.value, State.HELD.value)
+# The advisory lock claims take turns on when the per-chat spacing spans several workers.
+LOCK_CLAIM = 4_404_005
+ChatGaps = tuple[timedelta, timedelta]  # minimum gap between bulk messages: private, group
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +59,32 @@ class Claimed:
 
 
 async def claim_batch(
-    session: AsyncSession, *, owner: str, now: datetime, lease_until: datetime, limit: int
+    session: AsyncSession,
+    *,
+    owner: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    chat_gaps: ChatGaps | None = None,
 ) -> list[Claimed]:
     """Lease up to `limit` due rows of live alerts, most urgent first. Rows other workers hold
     are skipped, not waited for (PostgreSQL); an alert that closed is never claimed, and a row
-    its chat's choices now exclude is withdrawn instead (storage.audience)."""
+    its chat's choices now exclude is withdrawn instead (storage.audience).
+
+    With `chat_gaps` (several workers), a chat's row is claimed only while no worker holds
+    another row of that chat and none was sent to it within its gap, so the per-chat spacing
+    holds across processes; claims then take turns (an advisory lock), or two could each
+    take one row of the same chat at once.
+    """
+    if chat_gaps is not None:
+        await session.execute(select(func.pg_advisory_xact_lock(LOCK_CLAIM)))
+        # The lease counts from when this claim could go ahead, not from before its turn.
+        waited = max(datetime.now(UTC) - now, timedelta(0))
+        now, lease_until = now + waited, lease_until + waited
     while True:
-        claimed = await _lease(session, owner=owner, now=now, lease_until=lease_until, limit=limit)
+        claimed = await _lease(
+            session, owner=owner, now=now, lease_until=lease_until, limit=limit, chat_gaps=chat_gaps
+        )
         # What the resident chose since the row was planned (or released) still counts.
         withdrawn = await withdraw_claimed(session, ids=[c.id for c in claimed])
         wanted = [c for c in claimed if c.id not in withdrawn]
@@ -58,16 +94,25 @@ async def claim_batch(
 
 
 async def _lease(
-    session: AsyncSession, *, owner: str, now: datetime, lease_until: datetime, limit: int
+    session: AsyncSession,
+    *,
+    owner: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    chat_gaps: ChatGaps | None,
 ) -> list[Claimed]:
     live = select(alert.c.id).where(alert.c.state == _VERIFIED, alert.c.expires > now)
+    due = [
+        delivery.c.state == State.PENDING.value,
+        delivery.c.next_attempt_at <= now,
+        delivery.c.alert_id.in_(live),
+    ]
+    if chat_gaps is not None:
+        due.append(not_(exists().where(_chat_busy(now, chat_gaps))))
     pick = (
         select(delivery.c.id)
-        .where(
-            delivery.c.state == State.PENDING.value,
-            delivery.c.next_attempt_at <= now,
-            delivery.c.alert_id.in_(live),
-        )
+        .where(*due)
         .order_by(delivery.c.priority, delivery.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -95,6 +140,17 @@ async def _lease(
         Claimed(r.id, r.alert_id, r.chat_id, Kind(r.kind), r.language, r.attempts, r.priority)
         for r in result
     ]
+
+
+def _chat_busy(now: datetime, gaps: ChatGaps) -> ColumnElement[bool]:
+    """Another row of the candidate's chat is held by a worker or was sent within the gap."""
+    other = delivery.alias("other")
+    private, group = gaps
+    since = case((delivery.c.chat_id < 0, now - group), else_=now - private)
+    return and_(
+        other.c.chat_id == delivery.c.chat_id,
+        or_(other.c.state == State.CLAIMED.value, other.c.sent_at > since),
+    )
 
 
 async def renew_leases(session: AsyncSession, *, owner: str, until: datetime) -> int:

@@ -99,5 +99,6 @@ import storage.alert_models  # noqa: E402
 import storage.channel_models  # noqa: E402
 import storage.checkin_models  # noqa: E402
 import storage.delivery_models  # noqa: E402
+import storage.send_budget  # noqa: E402
 import storage.session_models  # noqa: E402
 import storage.verification_models  # noqa: E402, F401

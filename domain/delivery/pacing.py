@@ -8,6 +8,13 @@ import math
 # group; bulk sends keep to that, replies may burst (a person waiting beats a rule of thumb).
 PRIVATE_CHAT_INTERVAL = 1.0
 GROUP_CHAT_INTERVAL = 3.0
+# Telegram's broadcast limit without paid broadcast; with it, allow_paid_broadcast sends may go
+# up to 1,000/s while every other request (replies, edits) stays under this.
+FREE_BROADCAST_RATE = 30.0
+# A shared budget hands out slots for this much time at once (one database round trip each):
+# 6 slots at 30/s, 200 at 1,000/s; uncapped, 64 at a time.
+RESERVATION_HORIZON = 0.2
+UNCAPPED_BATCH = 64
 
 
 class SlotClock:
@@ -48,6 +55,35 @@ class SlotClock:
         """Sends per second this clock allows."""
         return math.inf if self.unlimited else 1 / self.interval
 
+    def reserve(self, now: float, count: int) -> float:
+        """Book `count` consecutive slots; returns when the first one starts (now, or later).
+
+        The same arithmetic runs in SQL for the budget several processes share
+        (storage.send_budget.reserve_slots).
+        """
+        start = max(self._tat, now)
+        self._tat = start + count * self.interval
+        return start
+
+    def hold(self, until: float) -> None:
+        """No slot before this moment (a 429 pause)."""
+        self._tat = max(self._tat, until)
+
+    @property
+    def lateness(self) -> float:
+        """How late a booked slot may still be used: sent later, it could make `rate` + 1
+        sends fall into one second of Telegram's window, so it is given up instead."""
+        if self.unlimited:
+            return math.inf
+        return max(self.tolerance, (self.rate - 1) * self.interval - 1)
+
+    @property
+    def batch(self) -> int:
+        """Slots a shared budget hands out per round trip (see RESERVATION_HORIZON)."""
+        if self.unlimited:
+            return UNCAPPED_BATCH
+        return max(1, math.ceil(self.rate * RESERVATION_HORIZON))
+
 
 class ChatSpacing:
     """The earliest moment each chat may receive its next bulk message."""
@@ -60,6 +96,8 @@ class ChatSpacing:
         group: float = GROUP_CHAT_INTERVAL,
     ) -> None:
         self._next: dict[int, float] = {}
+        self._last: dict[int, float] = {}  # when each chat's latest message went out
+        self._holds: dict[int, float] = {}  # chats Telegram asked us to leave alone until then
         self._max_chats = max_chats
         self._private, self._group = private, group
 
@@ -79,6 +117,23 @@ class ChatSpacing:
         self._next[chat_id] = max(self._next.get(chat_id, now), now + self.interval(chat_id))
         self._prune(now)
 
+    def sent(self, chat_id: int, now: float) -> bool:
+        """A message goes to the chat now; whether the one before it went less than the chat's
+        interval ago (then a 429 for it may be the chat's own flood limit, not the bot's)."""
+        last = self._last.get(chat_id)
+        self._last[chat_id] = now
+        self._prune(now)
+        return last is not None and now - last < self.interval(chat_id)
+
+    def hold(self, chat_id: int, until: float) -> None:
+        """Telegram gave this chat a retry_after: nothing goes to it before `until`."""
+        self._holds[chat_id] = max(self._holds.get(chat_id, until), until)
+        self._next[chat_id] = max(self._next.get(chat_id, until), until)
+
+    def held_until(self, chat_id: int) -> float:
+        """When the chat's 429 hold ends (0 when it has none)."""
+        return self._holds.get(chat_id, 0.0)
+
     def __len__(self) -> int:
         return len(self._next)
 
@@ -87,3 +142,8 @@ class ChatSpacing:
         # number of recipients (a fan-out touches each chat once).
         if len(self._next) > self._max_chats:
             self._next = {chat: t for chat, t in self._next.items() if t > now}
+        if len(self._last) > self._max_chats:
+            horizon = now - self._group
+            self._last = {chat: t for chat, t in self._last.items() if t > horizon}
+        if len(self._holds) > self._max_chats:
+            self._holds = {chat: t for chat, t in self._holds.items() if t > now}

@@ -29,8 +29,11 @@ DUPLICATE_BOUND = CONCURRENCY + RECORD_BATCH
 
 
 @contextmanager
-def worker(database_url: str, fake: FakeTelegram, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`python main.py worker` against the fake, as production would run it."""
+def worker(
+    database_url: str, fake: FakeTelegram, log: Path, *, rate: float = 0
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`python main.py worker` against the fake, as production would run it (by default
+    unlimited: these tests measure crash safety, not pacing)."""
     # The worker reads its environment; the shell's own settings (HTTP_PORT…) stay out of it.
     inherited = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
     env = {
@@ -38,7 +41,7 @@ def worker(database_url: str, fake: FakeTelegram, log: Path) -> Iterator[subproc
         "DATABASE_URL": database_url,
         "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
         "TELEGRAM_API_BASE_URL": fake.base_url,
-        "DELIVERY_RATE": "0",  # the fake is unlimited: measure crash safety, not pacing
+        "DELIVERY_RATE": str(rate),
         "DELIVERY_CONCURRENCY": str(CONCURRENCY),
         "DELIVERY_LEASE_SECONDS": "2",
         "ADMIN_IDS": "",
@@ -124,3 +127,27 @@ async def test_two_workers_share_the_queue_and_send_each_row_once(
         await wait_for_everyone(fake, chats, log)
 
     assert max(fake.stats.messages_per_chat[c] for c in chats) == 1
+
+
+async def test_two_workers_share_one_send_budget_within_telegrams_cap(
+    fake: FakeTelegram, database: Database, database_url: str, tmp_path: Path
+) -> None:
+    if database.is_sqlite:
+        pytest.skip("SQLite runs one worker; the shared budget is a PostgreSQL feature")
+    fake.faults.rate_limit = 30  # Telegram's cap for the whole bot, enforced by the fake
+    chats = await add_residents(database, range(30_000, 30_060))
+    await publish(database)
+    await publish(database)  # two alerts: each chat gets two messages
+    log = tmp_path / "paced.log"
+
+    # Each worker is configured with the whole bot's rate: nothing is split by hand.
+    with worker(database_url, fake, log, rate=30), worker(database_url, fake, log, rate=30):
+        try:
+            await fake.wait_until(
+                lambda: all(fake.stats.messages_per_chat[c] == 2 for c in chats), timeout=120
+            )
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\nworker log:\n{tail(log)}") from None
+
+    assert fake.stats.too_many_requests == 0, tail(log)
+    assert max(fake.stats.messages_per_chat[c] for c in chats) == 2

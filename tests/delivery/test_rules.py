@@ -151,3 +151,24 @@ def test_a_muted_alert_updates_silently_but_cancels_and_extreme_still_ring() -> 
     assert rings(alert(MsgType.CANCEL, severity=Severity.MINOR), muted=True)
     # A mute is about the alert's updates; the alert itself (sent before) is not affected.
     assert rings(alert(severity=Severity.SEVERE, urgency=Urgency.IMMEDIATE), muted=True)
+
+
+def test_slot_clock_books_consecutive_slots_and_holds_through_a_pause() -> None:
+    clock = SlotClock(30)
+    first = clock.reserve(10.0, 3)
+    second = clock.reserve(10.0, 2)  # booked at the same moment: after the first three
+    assert first == 10.0 and second == pytest.approx(10.0 + 3 * clock.interval)
+    clock.hold(20.0)
+    assert clock.reserve(11.0, 1) == 20.0
+    assert clock.batch == 6 and SlotClock(1000).batch == 200 and SlotClock(0).batch == 64
+    assert SlotClock(1000).lateness > SlotClock(30).lateness == SlotClock(30).tolerance
+
+
+def test_chat_spacing_tells_a_chat_flood_from_the_bots() -> None:
+    spacing = ChatSpacing()
+    assert not spacing.sent(5, 10.0)  # the chat's first message: a 429 now is the bot's
+    assert spacing.sent(5, 10.4)  # a second within its gap: a 429 may be the chat's own
+    assert not spacing.sent(5, 12.0)
+    spacing.hold(5, 15.0)
+    assert spacing.held_until(5) == 15.0 and spacing.held_until(6) == 0.0
+    assert spacing.reserve(5, 12.0) == 15.0  # bulk sends wait for the hold too

@@ -11,7 +11,7 @@ import signal
 import sys
 
 from faketg.fake import DEFAULT_TOKEN, FakeTelegram
-from faketg.faults import Faults
+from faketg.faults import PAID_BROADCAST_RATE, Faults
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -22,6 +22,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--token", default=DEFAULT_TOKEN)
     p.add_argument(
         "--rate", type=float, default=None, help="global send cap, messages/s (429 above)"
+    )
+    p.add_argument(
+        "--paid-rate",
+        type=float,
+        default=PAID_BROADCAST_RATE,
+        help="cap on allow_paid_broadcast sends, messages/s (counted apart from --rate)",
     )
     p.add_argument(
         "--per-chat-rate", type=float, default=None, help="per-chat send cap, messages/s"
@@ -46,6 +52,7 @@ async def serve(args: argparse.Namespace) -> None:
     """Serve until SIGINT/SIGTERM."""
     faults = Faults(
         rate_limit=args.rate,
+        paid_rate_limit=args.paid_rate,
         per_chat_rate=args.per_chat_rate,
         retry_after=args.retry_after,
         fail_rate=args.fail_rate,

@@ -10,6 +10,8 @@ from typing import Any
 
 from faketg.errors import ApiError, bad_request, forbidden, too_many_requests
 
+PAID_BROADCAST_RATE = 1000.0  # messages/s with allow_paid_broadcast (Telegram's ceiling)
+
 
 @dataclass(slots=True)
 class _FailNext:
@@ -26,7 +28,9 @@ class Faults:
 
     Chat faults apply to every method that targets the chat. ``rate_limit`` is a
     global cap on sends (messages/s over a sliding 1 s window); ``per_chat_rate``
-    caps sends to one chat (Telegram asks for <= 1 msg/s per chat).
+    caps sends to one chat (Telegram asks for <= 1 msg/s per chat). Sends with
+    ``allow_paid_broadcast`` are not counted in ``rate_limit`` but in a window of their
+    own capped by ``paid_rate_limit`` (Telegram's 1,000/s; None: uncapped).
     """
 
     blocked: set[int] = field(default_factory=set)
@@ -34,6 +38,7 @@ class Faults:
     not_found: set[int] = field(default_factory=set)
     migrated: dict[int, int] = field(default_factory=dict)
     rate_limit: float | None = None
+    paid_rate_limit: float | None = PAID_BROADCAST_RATE
     per_chat_rate: float | None = None
     # Telegram's rule for groups, supergroups and channels alike: about 20 messages a minute
     # in one chat (sliding 60 s window); None = not enforced.
@@ -110,6 +115,7 @@ class Faults:
         self.migrated.clear()
         self.rate_limit = self.per_chat_rate = self.retry_after = None
         self.group_per_minute = None
+        self.paid_rate_limit = PAID_BROADCAST_RATE
         self.fail_rate = self.fail_after_delivery = self.latency_ms = 0.0
         self._fail_next.clear()
 
@@ -121,6 +127,7 @@ class Faults:
             "not_found": sorted(self.not_found),
             "migrated": {str(k): v for k, v in self.migrated.items()},
             "rate_limit": self.rate_limit,
+            "paid_rate_limit": self.paid_rate_limit,
             "per_chat_rate": self.per_chat_rate,
             "group_per_minute": self.group_per_minute,
             "retry_after": self.retry_after,
@@ -139,7 +146,13 @@ class Faults:
                 setattr(self, key, {int(v) for v in value})
             elif key == "migrated":
                 self.migrated = {int(k): int(v) for k, v in value.items()}
-            elif key in ("rate_limit", "per_chat_rate", "retry_after", "group_per_minute"):
+            elif key in (
+                "rate_limit",
+                "paid_rate_limit",
+                "per_chat_rate",
+                "retry_after",
+                "group_per_minute",
+            ):
                 setattr(self, key, None if value is None else float(value))
             elif key in ("fail_rate", "fail_after_delivery", "latency_ms"):
                 setattr(self, key, float(value))
@@ -171,11 +184,12 @@ class FloodControl:
 
     def __init__(self) -> None:
         self._window: deque[float] = deque()
+        self._paid_window: deque[float] = deque()
         self._penalty_until = 0.0
         self._chat_last: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
 
-    def check(self, faults: Faults, chat_id: int, now: float) -> None:
+    def check(self, faults: Faults, chat_id: int, now: float, *, paid: bool = False) -> None:
         """Raise 429 if a send to ``chat_id`` now would exceed a limit."""
         if now < self._penalty_until:
             raise too_many_requests(self._penalty_until - now)
@@ -190,20 +204,22 @@ class FloodControl:
                 sends.popleft()
             if sends and len(sends) >= faults.group_per_minute:
                 raise too_many_requests(faults.retry_after or sends[0] + 60.0 - now)
-        if faults.rate_limit:
-            window = self._window
+        cap = faults.paid_rate_limit if paid else faults.rate_limit
+        if cap:
+            window = self._paid_window if paid else self._window
             while window and window[0] <= now - 1.0:
                 window.popleft()
-            if len(window) >= faults.rate_limit:
+            if len(window) >= cap:
                 wait = faults.retry_after or math.ceil(window[0] + 1.0 - now)
                 self._penalty_until = now + max(1, wait)
                 raise too_many_requests(self._penalty_until - now)
 
-    def record(self, chat_id: int, now: float) -> None:
+    def record(self, chat_id: int, now: float, *, paid: bool = False) -> None:
         """Count a send that went through."""
-        self._window.append(now)
-        if len(self._window) > 10_000:  # bound memory when no cap is set
-            self._window.popleft()
+        window = self._paid_window if paid else self._window
+        window.append(now)
+        if len(window) > 10_000:  # bound memory when no cap is set
+            window.popleft()
         self._chat_last[chat_id] = now
         if chat_id < 0:
             sends = self._group_sends.setdefault(chat_id, deque())
@@ -222,6 +238,7 @@ class Stats:
     too_many_requests: int = 0
     server_errors: int = 0
     messages_sent: int = 0
+    paid_broadcasts: int = 0  # of messages_sent, those sent with allow_paid_broadcast
     edits: int = 0
     deletes: int = 0
 
@@ -246,6 +263,7 @@ class Stats:
             "too_many_requests": self.too_many_requests,
             "server_errors": self.server_errors,
             "messages_sent": self.messages_sent,
+            "paid_broadcasts": self.paid_broadcasts,
             "edits": self.edits,
             "deletes": self.deletes,
         }

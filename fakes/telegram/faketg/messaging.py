@@ -66,16 +66,18 @@ def resolve_chat(ctx: Context, p: Params, *, sending: bool) -> int:
     return chat_id
 
 
-def _deliver(ctx: Context, msg: SentMessage, p: Params) -> dict[str, Any]:
+def _deliver(ctx: Context, msg: SentMessage, p: Params, *, paid: bool = False) -> dict[str, Any]:
     """Rights, flood check, store, count; returns the Message JSON."""
     channel = ctx.state.channels.get(msg.chat_id)
     if channel is not None:
         channel.check_post()
     msg.reply_to = _replied(ctx, p, msg.chat_id)
     now = time.monotonic()
-    ctx.flood.check(ctx.faults, msg.chat_id, now)
+    ctx.flood.check(ctx.faults, msg.chat_id, now, paid=paid)
     ctx.state.add_bot_message(msg)
-    ctx.flood.record(msg.chat_id, now)
+    ctx.flood.record(msg.chat_id, now, paid=paid)
+    if paid:
+        ctx.stats.paid_broadcasts += 1
     ctx.stats.messages_sent += 1
     ctx.stats.messages_per_chat[msg.chat_id] += 1
     return ctx.state.render(msg)
@@ -91,7 +93,8 @@ def send_message(ctx: Context, p: Params) -> dict[str, Any]:
     text = parse_text(
         raw, p.get_str("parse_mode"), entities, caption=False, strict_html=ctx.strict_html
     )
-    return _deliver(ctx, _message(p, chat_id, raw, text), p)
+    paid = p.get_bool("allow_paid_broadcast")
+    return _deliver(ctx, _message(p, chat_id, raw, text), p, paid=paid)
 
 
 def send_photo(ctx: Context, p: Params) -> dict[str, Any]:
@@ -152,6 +155,10 @@ def _target(ctx: Context, p: Params, verb: str) -> SentMessage:
 
 
 def _apply_edit(ctx: Context, msg: SentMessage, **changes: Any) -> dict[str, Any]:
+    # Edits count against the flood limits like sends (they are never paid broadcasts).
+    now = time.monotonic()
+    ctx.flood.check(ctx.faults, msg.chat_id, now)
+    ctx.flood.record(msg.chat_id, now)
     msg.edits.append(msg.snapshot())
     for name, value in changes.items():
         setattr(msg, name, value)

@@ -48,6 +48,17 @@ async def test_global_rate_limit_and_penalty(bot: Bot, fake: FakeTelegram) -> No
     assert fake.stats.messages_sent == 3
 
 
+async def test_paid_broadcast_has_a_cap_of_its_own(bot: Bot, fake: FakeTelegram) -> None:
+    fake.faults.rate_limit = 2
+    fake.faults.paid_rate_limit = 3
+    for i in range(3):  # past the free cap, within the paid one
+        await bot.send_message(CHAT + i, "paid", allow_paid_broadcast=True)
+    await bot.send_message(CHAT + 10, "free sends are counted apart")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(CHAT + 3, "over the paid cap", allow_paid_broadcast=True)
+    assert fake.stats.paid_broadcasts == 3 and fake.stats.messages_sent == 4
+
+
 async def test_fixed_retry_after_is_reported(bot: Bot, fake: FakeTelegram) -> None:
     fake.faults.rate_limit = 1
     fake.faults.retry_after = 7

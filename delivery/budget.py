@@ -1,0 +1,127 @@
+"""Where the rate limiter's send slots come from: this process's own clock (SQLite, one
+process), or the budget every process of the bot shares in PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+from domain.delivery.pacing import FREE_BROADCAST_RATE, SlotClock
+from storage import send_budget
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+# How many recent readings of the database's clock the offset is the best of: enough to find a
+# quick answer among slow ones, few enough to follow the clocks drifting apart.
+OFFSET_READINGS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Booked slots on this process's event-loop clock: `count` of them, `interval` apart from
+    `start`; `paused_until` is a pause the budget knew of (0: none)."""
+
+    start: float
+    count: int
+    interval: float
+    paused_until: float = 0.0
+
+    def times(self) -> list[float]:
+        """When each slot starts."""
+        return [self.start + i * self.interval for i in range(self.count)]
+
+
+class LocalBudget:
+    """The budget of a process that is the bot's only sender (SQLite): booked in memory."""
+
+    shared = False
+
+    def __init__(self, rate: float) -> None:
+        self.clock = SlotClock(rate)
+        self.batch = 1  # booking costs nothing, so book exactly what is asked for
+
+    def book_now(self, now: float, count: int) -> Slots:
+        """Book slots at once."""
+        return Slots(self.clock.reserve(now, count), count, self.clock.interval)
+
+    async def book(self, count: int) -> Slots:
+        """Book slots (at once: nothing to wait for)."""
+        return self.book_now(asyncio.get_running_loop().time(), count)
+
+    async def pause(self, seconds: float) -> None:
+        """No slot within `seconds`."""
+        self.clock.hold(asyncio.get_running_loop().time() + seconds)
+
+
+class SharedBudget:
+    """One budget row in PostgreSQL that every process of the bot books its slots from."""
+
+    shared = True
+
+    def __init__(self, database: Database, name: str, rate: float) -> None:
+        self.database = database
+        self.name = name
+        self.clock = SlotClock(rate)  # the spacing; and the fallback while the database is away
+        self.batch = self.clock.batch
+        self._offsets: deque[float] = deque(maxlen=OFFSET_READINGS)
+
+    def book_now(self, now: float, count: int) -> Slots:
+        """Book from this process's own clock: only while the database does not answer (a
+        reply should still go out; the fan-out cannot record anything meanwhile anyway)."""
+        return Slots(self.clock.reserve(now, count), count, self.clock.interval)
+
+    async def book(self, count: int) -> Slots:
+        """Book `count` slots in the shared row, in this process's clock."""
+        loop = asyncio.get_running_loop()
+        try:
+            async with self.database.transaction() as session:
+                booking = await send_budget.reserve_slots(
+                    session, name=self.name, count=count, interval=self.clock.interval
+                )
+        except Exception as exc:  # the database is down or restarting: keep replies flowing
+            log.warning("shared send budget unavailable, pacing locally: %s", type(exc).__name__)
+            return self.book_now(loop.time(), count)
+        # The database read its clock before the answer arrived, so each reading of the offset
+        # between the two clocks errs late by however long the answer took to be seen. The
+        # smallest recent reading is the closest; one offset for every booking keeps their
+        # slots evenly spaced (a later reading would squeeze one booking into the next).
+        self._offsets.append(loop.time() - booking.now)
+        offset = min(self._offsets)
+        paused = booking.paused_until + offset if booking.paused_until > booking.now else 0.0
+        return Slots(booking.start + offset, count, self.clock.interval, paused)
+
+    async def pause(self, seconds: float) -> None:
+        """Pause every process booking from this budget."""
+        self.clock.hold(asyncio.get_running_loop().time() + seconds)
+        try:
+            async with self.database.transaction() as session:
+                await send_budget.pause(session, names=[self.name], seconds=seconds)
+        except Exception as exc:
+            log.warning("could not share a 429 pause: %s", type(exc).__name__)
+
+
+Budget = LocalBudget | SharedBudget
+
+# Budget names: each transport that has a rate of its own books from a row of its own.
+TELEGRAM = "telegram"
+TELEGRAM_PAID = "telegram-paid"
+
+
+def telegram_budgets(
+    *, rate: float, paid_broadcast: bool, database: Database
+) -> tuple[Budget, Budget | None]:
+    """The bot's budget, and with paid broadcast the allow_paid_broadcast sends' own.
+
+    With paid broadcast, DELIVERY_RATE (up to 1,000/s) is the paid sends' cap; every other
+    request (replies, edits, progress) stays under Telegram's free broadcast rate.
+    """
+
+    def budget(name: str, cap: float) -> Budget:
+        return LocalBudget(cap) if database.is_sqlite else SharedBudget(database, name, cap)
+
+    if not paid_broadcast:
+        return budget(TELEGRAM, rate), None
+    free = min(rate, FREE_BROADCAST_RATE) if rate > 0 else 0.0
+    return budget(TELEGRAM, free), budget(TELEGRAM_PAID, rate)
