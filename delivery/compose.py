@@ -12,10 +12,10 @@ from core.i18n import Catalogs
 from domain.alerts import Alert
 from domain.delivery.rules import EDIT_OF, Kind
 from domain.gazetteer import Gazetteer
-from storage import alert_queries, deliveries
+from storage import alert_queries, deliveries, mutes
 from storage.delivery_queue import Claimed
+from views.alert_buttons import delivered_keyboard
 from views.alerts import render_alert
-from views.checkins import alert_keyboard, checkin_rows
 from views.delivery import edited_copy
 from views.sms import render_sms
 
@@ -36,6 +36,7 @@ class AlertBook:
         self._originals: dict[int, tuple[int, Alert]] = {}
         self._texts: dict[tuple[int, str, Kind], str] = {}
         self._markups: dict[tuple[int, str], InlineKeyboardMarkup | None] = {}
+        self._threads: dict[int, str] = {}  # a correction's first alert, for mutes
 
     async def load(self, session: AsyncSession, alert_ids: Collection[int]) -> None:
         """Fetch the alerts (and originals) not yet known."""
@@ -47,6 +48,7 @@ class AlertBook:
             self._originals.clear()
             self._texts.clear()
             self._markups.clear()
+            self._threads.clear()
             missing = set(alert_ids)
         for alert_id in missing:
             identifier = await deliveries.identifier_of(session, alert_id=alert_id)
@@ -63,6 +65,9 @@ class AlertBook:
                 original_id = await deliveries.alert_id_of(session, identifier=found.references)
                 if original is not None and original_id is not None:
                     self._originals[alert_id] = (original_id, original)
+                thread = await mutes.thread_of(session, identifier=found.references)
+                if thread is not None:
+                    self._threads[alert_id] = thread
 
     def get(self, alert_id: int) -> Alert | None:
         """A loaded alert."""
@@ -73,6 +78,10 @@ class AlertBook:
         found = self._originals.get(alert_id)
         return found[0] if found else None
 
+    def thread(self, alert_id: int) -> str | None:
+        """The first alert of the chain a correction belongs to (what a mute names)."""
+        return self._threads.get(alert_id)
+
     def text(self, row: Claimed) -> str:
         """The new message (send), the marked old copy (edit) or the SMS for this row's chat."""
         key = (row.alert_id, row.language, row.kind)
@@ -82,14 +91,14 @@ class AlertBook:
         return text
 
     def markup(self, row: Claimed) -> InlineKeyboardMarkup | None:
-        """The buttons under a new message: check-ins under Severe or Extreme real alerts."""
+        """The buttons under a resident's new copy, in its language: check-ins under Severe or
+        Extreme real alerts, and the mute button under all but cancels (views.alert_buttons)."""
         if row.kind is not Kind.SEND:
             return None  # an edit without markup also takes the buttons off the closed copy
         key = (row.alert_id, row.language)
         if key not in self._markups:
-            alert = self._alerts[row.alert_id]
             _ = self._catalogs.get(row.language)
-            self._markups[key] = alert_keyboard(checkin_rows(_, alert))
+            self._markups[key] = delivered_keyboard(_, self._alerts[row.alert_id])
         return self._markups[key]
 
     def _render(self, row: Claimed) -> str:

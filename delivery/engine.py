@@ -31,6 +31,7 @@ from storage import (
     deliveries,
     delivery_queue,
     delivery_reports,
+    mutes,
     residents,
 )
 from storage.deliveries import Plan
@@ -131,6 +132,7 @@ class DeliveryEngine:
         before = now - DELIVERY_RETENTION
         async with self.services.database.transaction() as session:
             erased = await delivery_queue.purge_closed(session, before=before)
+            await mutes.purge_expired(session, now=now)
             answers = await checkins.purge_older(session, before=now - CHECKIN_RETENTION)
         if answers:
             log.info("retention: erased %d check-in answers older than 30 days", answers)

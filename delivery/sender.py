@@ -15,12 +15,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from core.metrics import Metrics
 from delivery.compose import AlertBook
 from delivery.limiter import PriorityRateLimiter, retry_after_seconds, sending_as
+from domain.delivery.attention import rings
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import (
     CHANNEL_KINDS,
@@ -32,7 +34,7 @@ from domain.delivery.rules import (
     State,
     after_failure,
 )
-from storage import delivery_queue
+from storage import delivery_queue, mutes
 from storage.db import Database
 from storage.delivery_queue import Claimed
 
@@ -43,6 +45,7 @@ _GONE = ("chat not found", "user not found", "peer_id_invalid", "user is deactiv
 _NO_COPY = ("message to edit not found", "message can't be edited")
 Copy = tuple[State, int | None]  # the original copy an edit row marks: its state, message id
 _NO_COPY_ROW: Copy = (State.SKIPPED, None)
+Job = tuple[Claimed, Copy, bool]  # a row, the copy it edits, and whether to send it silently
 
 
 @dataclass(slots=True)
@@ -100,7 +103,7 @@ class Sender:
         self.paid_broadcast = paid_broadcast
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
-        self._queue: asyncio.Queue[tuple[Claimed, Copy] | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[Job | None] = asyncio.Queue()
         self._hungry = asyncio.Event()
         self._results: list[Result] = []
         self._room = asyncio.Semaphore(RECORD_BATCH)
@@ -108,7 +111,7 @@ class Sender:
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         # One send path per outbox row kind.
-        self._send_by_kind: dict[Kind, Callable[[Claimed, Copy, str], Awaitable[Result]]] = {
+        self._send_by_kind: dict[Kind, Callable[[Claimed, Copy, str, bool], Awaitable[Result]]] = {
             Kind.SEND: self._send,
             Kind.EDIT: self._edit,
             Kind.CHANNEL_POST: self._post,
@@ -204,10 +207,31 @@ class Sender:
                         session, alert_id=original, chat_ids=chats, kind=REFERS_TO[kind]
                     )
                     targets.update({(alert_id, kind, c): copy for c, copy in copies.items()})
+            muted = await self._muted(session, rows, now)
         for row in rows:
             copy = targets.get((row.alert_id, row.kind, row.chat_id), _NO_COPY_ROW)
-            self._queue.put_nowait((row, copy))
+            self._queue.put_nowait((row, copy, self._silent(row, muted)))
         return len(rows)
+
+    async def _muted(
+        self, session: AsyncSession, rows: list[Claimed], now: datetime
+    ) -> set[tuple[int, str]]:
+        """The (chat, thread) pairs among these rows' corrections that the chat muted."""
+        threads = {t for r in rows if r.kind is Kind.SEND and (t := self.book.thread(r.alert_id))}
+        chats = {r.chat_id for r in rows if r.kind is Kind.SEND}
+        return await mutes.muted(session, threads=threads, chat_ids=chats, now=now)
+
+    def _silent(self, row: Claimed, muted: set[tuple[int, str]]) -> bool:
+        """Whether a new message (a resident's copy or a channel post) arrives without a sound.
+        A channel cannot mute, but its post follows the same rule as residents' copies: a
+        channel that rings for every routine notice gets muted too, and then misses the
+        Extreme one. Edits never make a sound."""
+        alert = self.book.get(row.alert_id)
+        if alert is None or row.kind not in (Kind.SEND, Kind.CHANNEL_POST):
+            return False
+        thread = self.book.thread(row.alert_id)
+        chat_muted = row.kind is Kind.SEND and thread is not None and (row.chat_id, thread) in muted
+        return not rings(alert, muted=chat_muted)
 
     async def _work(self) -> None:
         while (job := await self._queue.get()) is not None:
@@ -220,13 +244,13 @@ class Sender:
             if self._queue.qsize() < self.concurrency:
                 self._hungry.set()
 
-    async def _deliver(self, row: Claimed, copy: Copy) -> Result:
+    async def _deliver(self, row: Claimed, copy: Copy, silent: bool) -> Result:
         if self.book.get(row.alert_id) is None:
             return Result(row, skipped=True, error="alert gone")
         try:
             text = self.book.text(row)
             with sending_as(Priority(row.priority)):
-                return await self._send_by_kind[row.kind](row, copy, text)
+                return await self._send_by_kind[row.kind](row, copy, text, silent)
         except BadRequest as exc:
             if row.kind in EDIT_OF and "not modified" in exc.message.lower():
                 return Result(row, message_id=copy[1])  # an edit repeated after a crash
@@ -237,18 +261,20 @@ class Sender:
             log.exception("delivery %s failed unexpectedly", row.id)
             return Result(row, failure=Failure.TRANSIENT, error=repr(exc))
 
-    async def _send(self, row: Claimed, copy: Copy, text: str) -> Result:
-        """A resident's copy: a new private message."""
+    async def _send(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
+        """A resident's copy: a new private message, with the check-in and mute buttons."""
         message = await self.bot.send_message(
             row.chat_id,
             text,
             reply_markup=self.book.markup(row),
+            disable_notification=silent,
             allow_paid_broadcast=self.paid_broadcast or None,
         )
         return Result(row, message_id=message.message_id)
 
-    async def _edit(self, row: Claimed, copy: Copy, text: str) -> Result:
-        """Mark the chat's copy of the original (a resident's message or a channel's post)."""
+    async def _edit(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
+        """Mark the chat's copy of the original (a resident's message or a channel's post); an
+        edit makes no sound, and without markup it takes the buttons off the closed copy."""
         state, target = copy
         if state in (State.PENDING, State.CLAIMED):
             return Result(row, deferred=True, error="original copy not sent yet")
@@ -257,7 +283,7 @@ class Sender:
         await self.bot.edit_message_text(text, chat_id=row.chat_id, message_id=target)
         return Result(row, message_id=target)
 
-    async def _post(self, row: Claimed, copy: Copy, text: str) -> Result:
+    async def _post(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
         """Post to a channel; a correction replies to the channel's post of the original."""
         state, target = copy
         if self.book.original_id(row.alert_id) is not None and state in (
@@ -266,7 +292,9 @@ class Sender:
         ):
             return Result(row, deferred=True, error="original post not sent yet")
         reply = ReplyParameters(target, allow_sending_without_reply=True) if target else None
-        message = await self.bot.send_message(row.chat_id, text, reply_parameters=reply)
+        message = await self.bot.send_message(
+            row.chat_id, text, reply_parameters=reply, disable_notification=silent
+        )
         return Result(row, message_id=message.message_id)
 
     async def _record_loop(self) -> None:

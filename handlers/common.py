@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 
 from core.context import Asker, Context
 from core.i18n import Translator
-from domain.gazetteer import District
+from domain.gazetteer import District, Route
 from storage import residents
 from storage.models import Resident
 from usecases.asker import who_is_asking
@@ -96,6 +96,13 @@ def district_list(context: Context, slugs: list[str]) -> list[District]:
     found = [gazetteer.get(slug) for slug in slugs]
     ordered = [d for d in found if d is not None]
     return sorted(ordered, key=lambda d: gazetteer.districts.index(d))
+
+
+def route_list(context: Context, codes: list[str]) -> list[Route]:
+    """Gazetteer routes for stored codes, in gazetteer order; codes no longer listed skipped."""
+    routes = context.services.gazetteer.routes
+    wanted = set(codes)
+    return [route for route in routes if route.code in wanted]
 
 
 async def button_district(update: Update, context: Context) -> District | None:

@@ -96,7 +96,8 @@ class AlertRow(SQLModel, table=True):
     restricted_to_team: bool = Field(
         sa_column=Column(Boolean, nullable=False, server_default=false())
     )
-    route: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    # Route codes reach 18 characters (RAIL-QUETTA-TAFTAN): 32 since revision 0008.
+    route: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     transport_mode: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
     segment: str | None = Field(default=None, sa_column=Column(String(120), nullable=True))
     families: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
@@ -24,23 +24,27 @@ from storage.delivery_models import delivery
 
 resident = SQLModel.metadata.tables["resident"]
 subscription = SQLModel.metadata.tables["subscription"]
+corridor = SQLModel.metadata.tables["corridor_subscription"]
 WITHDRAWN_WHY = "the resident's choices exclude it"
 _WAITING = (State.PENDING.value, State.HELD.value)
 
 
 def following() -> Subquery:
-    """(chat_id, alert_id) for every chat that follows one of an alert's districts: filtered by
-    alert when planning, by chat and alert when re-checking one row. A new way of following
-    alerts joins this as a UNION, and both planning and the re-checks obey it."""
-    return (
-        select(subscription.c.chat_id, alert_district.c.alert_id)
-        .join(alert_district, alert_district.c.district == subscription.c.district)
-        .subquery("following")
+    """(chat_id, alert_id) for every chat that follows one of an alert's districts, or its road
+    or railway (wherever the chat lives): filtered by alert when planning, by chat and alert
+    when re-checking one row. A new way of following alerts joins this as a UNION, and both
+    planning and the re-checks obey it."""
+    by_district = select(subscription.c.chat_id, alert_district.c.alert_id).join(
+        alert_district, alert_district.c.district == subscription.c.district
     )
+    by_route = select(corridor.c.chat_id, alert.c.id.label("alert_id")).join(
+        alert, alert.c.route == corridor.c.route
+    )
+    return union_all(by_district, by_route).subquery("following")
 
 
 def followers(alert_id: int) -> Select[tuple[int]]:
-    """The chats that follow one of this alert's districts."""
+    """The chats that follow one of this alert's districts or its route."""
     follow = following()
     return select(follow.c.chat_id).where(follow.c.alert_id == alert_id)
 

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.alerts import AlertState
 from domain.delivery.rules import Kind, State, Transport, kinds_of
 from storage.alert_models import UTCDateTime, alert
-from storage.audience import resident, subscription, withdraw_claimed
+from storage.audience import corridor, resident, subscription, withdraw_claimed
 from storage.deliveries import quiet_now
 from storage.delivery_models import delivery
 from storage.upsert import upsert
@@ -381,6 +381,9 @@ async def move_chat(session: AsyncSession, *, old: int, new: int) -> None:
     )
     await session.execute(upsert(session, subscription, subs, columns=["chat_id", "district"]))
     await session.execute(delete(subscription).where(subscription.c.chat_id == old))
+    routes = select(literal(new, BigInteger), corridor.c.route).where(corridor.c.chat_id == old)
+    await session.execute(upsert(session, corridor, routes, columns=["chat_id", "route"]))
+    await session.execute(delete(corridor).where(corridor.c.chat_id == old))
     await session.execute(delete(resident).where(resident.c.chat_id == old))
     taken = select(delivery.c.alert_id).where(delivery.c.chat_id == new).scalar_subquery()
     await session.execute(

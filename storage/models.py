@@ -60,6 +60,39 @@ class Subscription(SQLModel, table=True):
     district: str = Field(sa_column=Column(String(64), primary_key=True))
 
 
+class CorridorSubscription(SQLModel, table=True):
+    """One road or railway a resident follows, by the gazetteer's route code (N-25)."""
+
+    __tablename__ = "corridor_subscription"
+    # Fan-out planning selects by route, as it does by district.
+    __table_args__ = (Index("ix_corridor_subscription_route", "route"),)
+
+    chat_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("resident.chat_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    route: str = Field(sa_column=Column(String(32), primary_key=True))
+
+
+class AlertMute(SQLModel, table=True):
+    """A chat pressed "I'm safe" under an alert: its updates arrive silently until `until`.
+
+    `thread` is the identifier of the first alert of the chain (updates reference their
+    predecessor), so a mute holds for every later update. No foreign key to resident: team
+    members without a resident row receive alerts and may mute them too.
+    """
+
+    __tablename__ = "alert_mute"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    thread: str = Field(sa_column=Column(String(32), primary_key=True))
+    until: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
 # Imported for their side effect: they register the alert, team, audit and operator-session
 # tables on SQLModel.metadata (Alembic's env.py and the tests read it).
 import storage.alert_models  # noqa: E402

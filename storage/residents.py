@@ -12,7 +12,7 @@ from sqlmodel import col
 from domain.alerts import Severity
 from domain.preferences import Preferences, QuietHours
 from storage.audience import withdraw_for_chat
-from storage.models import Resident, Subscription
+from storage.models import AlertMute, CorridorSubscription, Resident, Subscription
 from storage.upsert import upsert
 
 
@@ -115,6 +115,10 @@ async def list_subscriptions(session: AsyncSession, *, chat_id: int) -> list[str
 async def delete_resident(session: AsyncSession, *, chat_id: int) -> bool:
     """Erase everything stored about a chat; returns whether there was anything."""
     await session.execute(delete(Subscription).where(col(Subscription.chat_id) == chat_id))
+    await session.execute(
+        delete(CorridorSubscription).where(col(CorridorSubscription.chat_id) == chat_id)
+    )
+    await session.execute(delete(AlertMute).where(col(AlertMute.chat_id) == chat_id))
     result = await session.execute(delete(Resident).where(col(Resident.chat_id) == chat_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -128,6 +132,54 @@ async def count_subscribers_by_district(session: AsyncSession) -> dict[str, int]
         .group_by(col(Subscription.district))
     )
     return {district: count for district, count in rows.all()}
+
+
+async def follow_corridors(
+    session: AsyncSession, *, chat_id: int, routes: Iterable[str]
+) -> list[str]:
+    """Add route codes to a resident's corridors; returns those that were not there before."""
+    wanted = list(dict.fromkeys(routes))
+    existing = set(await list_corridors(session, chat_id=chat_id))
+    added = [r for r in wanted if r not in existing]
+    if added:
+        await session.execute(
+            upsert(
+                session,
+                CorridorSubscription,
+                [{"chat_id": chat_id, "route": r} for r in added],
+                keys=["chat_id", "route"],
+            )
+        )
+    return added
+
+
+async def unfollow_corridors(
+    session: AsyncSession, *, chat_id: int, routes: Iterable[str]
+) -> list[str]:
+    """Remove route codes from a resident's corridors; returns those that were there. Alerts
+    still waiting for the chat that it now follows no other way are withdrawn."""
+    wanted = list(dict.fromkeys(routes))
+    existing = set(await list_corridors(session, chat_id=chat_id))
+    removed = [r for r in wanted if r in existing]
+    if removed:
+        await session.execute(
+            delete(CorridorSubscription).where(
+                col(CorridorSubscription.chat_id) == chat_id,
+                col(CorridorSubscription.route).in_(removed),
+            )
+        )
+        await withdraw_for_chat(session, chat_id=chat_id)
+    return removed
+
+
+async def list_corridors(session: AsyncSession, *, chat_id: int) -> list[str]:
+    """The route codes a resident follows, alphabetically."""
+    rows = await session.execute(
+        select(col(CorridorSubscription.route))
+        .where(col(CorridorSubscription.chat_id) == chat_id)
+        .order_by(col(CorridorSubscription.route))
+    )
+    return list(rows.scalars())
 
 
 async def set_quiet_note(

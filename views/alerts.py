@@ -165,7 +165,7 @@ def _details(_: Translator, content: AlertContent, gazetteer: Gazetteer) -> list
     transport = content.transport
     if transport is not None:
         route = gazetteer.route(transport.route) if transport.route else None
-        parts = [str(escape(route.display_name(_.language) if route else transport.route or ""))]
+        parts = [str(escape(route.label(_.language) if route else transport.route or ""))]
         if transport.mode is not None:
             parts.append(_.plain(MODE_NAMES[transport.mode]))
         if transport.segment:

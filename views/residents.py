@@ -122,9 +122,14 @@ def explanation(_: Translator, resolution: Resolution) -> str:
     return _("ℹ️ I took “{place}” to mean {district}.", place=resolution.query, district=district)
 
 
-def unsubscribed(_: Translator, removed: Sequence[District], reading: PlacesReading) -> str:
-    """What /unsubscribe with names did."""
-    lines = []
+def unsubscribed(
+    _: Translator,
+    removed: Sequence[District],
+    reading: PlacesReading,
+    routes: Sequence[str] = (),
+) -> str:
+    """What /unsubscribe with names did (`routes`: the lines about roads and railways)."""
+    lines = list(routes)
     if removed:
         lines.append(_("Stopped alerts for {districts}.", districts=names(_, removed)))
     not_followed = [d for d in reading.districts if d not in removed]

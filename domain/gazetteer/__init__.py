@@ -22,6 +22,7 @@ from domain.gazetteer.model import (
     Town,
 )
 from domain.gazetteer.outlines import Outline, Placement, PlacementKind, distance_km
+from domain.gazetteer.routes import RouteMatch
 from domain.gazetteer.text import normalize_digits
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "ResolutionKind",
     "Route",
     "RouteKind",
+    "RouteMatch",
     "Town",
     "distance_km",
     "normalize_digits",

@@ -19,6 +19,7 @@ from domain.gazetteer.model import (
     Town,
 )
 from domain.gazetteer.outlines import Outline, Placement, locate
+from domain.gazetteer.routes import RouteIndex, RouteMatch
 from domain.gazetteer.text import CODE_CHARS, compact, fold, split_names, tokens, words
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "balochistan"
@@ -27,14 +28,6 @@ MAX_QUERY_CHARS = 100  # one name; far longer than any real one, with "district"
 MAX_MESSAGE_CHARS = 500  # resolve_many refuses longer messages with InputTooLong
 MAX_NAMES = 20  # resolve_many refuses more names with InputTooLong
 
-# Words that only say what kind of route follows or precedes its name.
-_ROUTE_FILLERS = frozenset(
-    fold(word)
-    for word in words(
-        "highway national motorway road railway rail line route track train "
-        "شاہراہ ہائی وے ریلوے روڈ سڑک لائن"
-    )
-)
 _SETTLED = (ResolutionKind.DISTRICT, ResolutionKind.TOWN, ResolutionKind.AMBIGUOUS)
 
 
@@ -66,7 +59,7 @@ class Gazetteer:
         self.outlines = outlines
         self._by_slug = {district.slug: district for district in districts}
         self._index = NameIndex(districts, towns, divisions, region.filler_words)
-        self._route_keys = self._index_routes(routes)
+        self._routes = RouteIndex(routes)
 
     @classmethod
     def load(cls, directory: Path) -> Gazetteer:
@@ -114,32 +107,19 @@ class Gazetteer:
 
     # --- routes ------------------------------------------------------------------------
 
-    @staticmethod
-    def _index_routes(routes: tuple[Route, ...]) -> dict[str, Route | None]:
-        keys: dict[str, Route | None] = {}
-        for route in routes:
-            labels = {route.code, *route.names.values(), *route.aliases}
-            for label in labels:
-                parts = words(label)
-                trimmed = [p for p in parts if fold(p) not in _ROUTE_FILLERS]
-                for key in {fold(compact(parts)), fold(compact(trimmed))}:
-                    if not key:
-                        continue
-                    # A spelling shared by two routes names neither.
-                    keys[key] = route if keys.get(key, route) is route else None
-        return keys
-
     def route(self, code_or_name: str) -> Route | None:
         """A route by code or name, forgiving case, spacing and hyphens ("n 25", "N25")."""
         if len(code_or_name) > MAX_QUERY_CHARS:
             return None
-        parts = words(code_or_name)
-        trimmed = [p for p in parts if fold(p) not in _ROUTE_FILLERS]
-        for key in (fold(compact(parts)), fold(compact(trimmed))):
-            found = self._route_keys.get(key) if key else None
-            if found is not None:
-                return found
-        return None
+        return self._routes.exact(words(code_or_name))
+
+    def match_route(self, query: str, *, fuzzy: bool = False) -> RouteMatch:
+        """What a resident's text means as a road or railway: one, several to choose from,
+        or none. Typos are forgiven when `fuzzy` or when the text says it names a route."""
+        text = query.strip()
+        if not text or len(text) > MAX_QUERY_CHARS or CODE_CHARS.intersection(text):
+            return RouteMatch(_shown(text))
+        return self._routes.match(_shown(text), words(text), fuzzy=fuzzy)
 
     def routes_through(self, slug: str) -> tuple[Route, ...]:
         """The routes crossing a district; KeyError for an unknown slug."""

@@ -124,6 +124,10 @@ class Route:
         """The name in a language, falling back to the plain (English) name."""
         return self.names.get(lang) or self.name
 
+    def label(self, lang: str) -> str:
+        """Code and name, as every message naming a route shows it: "N-25 Karachi–…"."""
+        return f"{self.code} {self.display_name(lang)}"
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:

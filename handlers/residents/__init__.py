@@ -1,4 +1,4 @@
-"""Resident commands and buttons: language, districts, preferences, own data."""
+"""Resident commands and buttons: language, districts, routes, preferences, muting, own data."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from core.context import KhabardarApp
 from handlers.residents import sms_number
+from handlers.residents.attention import mute_alert_updates
 from handlers.residents.channels import channel_only
 from handlers.residents.checkins import CheckinButtons, quiet_note_chosen, set_quiet_note_time
+from handlers.residents.corridors import choose_route, remove_route_button
 from handlers.residents.location import location_shared, share_button_typed
 from handlers.residents.onboarding import (
     COMMANDS,
@@ -31,8 +33,10 @@ from handlers.residents.subscriptions import (
     unsubscribe,
 )
 from views import keyboards, location
+from views.alert_buttons import CB_MUTE
 from views.channels import CB_CHANNEL_ONLY
 from views.checkins import CB_CHECKIN, CB_QUIET_NOTE
+from views.corridors import CB_ROUTE_ON, CB_ROUTE_REMOVE
 
 __all__ = ["COMMANDS", "register", "register_free_text"]
 
@@ -67,6 +71,11 @@ def register(app: KhabardarApp) -> None:
             CallbackQueryHandler(close_picker, pattern=rf"^{keyboards.CB_DONE}$"),
             CallbackQueryHandler(remove_button, pattern=rf"^{keyboards.CB_REMOVE}:[\w-]+$"),
             CallbackQueryHandler(choose_candidate, pattern=rf"^{keyboards.CB_CHOOSE}:[\w-]+$"),
+            CallbackQueryHandler(choose_route, pattern=rf"^{CB_ROUTE_ON}:[\w-]{{1,32}}$"),
+            CallbackQueryHandler(
+                remove_route_button, pattern=rf"^{CB_ROUTE_REMOVE}:[\w-]{{1,32}}$"
+            ),
+            CallbackQueryHandler(mute_alert_updates, pattern=rf"^{CB_MUTE}:[\w-]{{1,20}}$"),
             CallbackQueryHandler(change_setting, pattern=rf"^{keyboards.CB_SETTINGS}:"),
             CallbackQueryHandler(confirm_delete, pattern=rf"^{keyboards.CB_DELETE}:(yes|no)$"),
             CallbackQueryHandler(channel_only, pattern=rf"^{CB_CHANNEL_ONLY}:[\w-]+$"),

@@ -81,6 +81,12 @@ async def show_help(update: Update, context: Context) -> None:
     lines.extend(f"/{name} — {_(description)}" for name, description in COMMANDS)
     lines.append("")
     lines.append(_("You can also just send the name of a district or town, e.g. Dalbandin."))
+    lines.append(
+        _(
+            "To follow a road or railway wherever you live, send its code or name, e.g. "
+            "/subscribe N-25 or /subscribe Quetta–Taftan railway."
+        )
+    )
     lines.append(location_views.help_line(_))
     # Marked per line so "/start — …" reads right-to-left in Urdu and Pashto; the team's part
     # is not: its form example is copied into messages, where a mark would break the fields.

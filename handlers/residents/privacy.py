@@ -6,12 +6,12 @@ from telegram import Update
 
 from core.context import Context
 from domain.sms.numbers import mask_number
-from handlers.common import district_list, edit, load_resident, reply
+from handlers.common import district_list, edit, load_resident, reply, route_list
 from storage import checkins, delivery_queue, residents, sms
 from usecases import sms as sms_usecases
 from usecases.residents import stored_data
 from views import checkins as checkin_views
-from views import keyboards
+from views import corridors, keyboards
 from views import residents as views
 
 
@@ -30,6 +30,7 @@ async def my_data(update: Update, context: Context) -> None:
         if vault
         else None
     )
+    routes = route_list(context, stored.corridors)
     text = views.my_data(
         _,
         resident.chat_id,
@@ -46,7 +47,7 @@ async def my_data(update: Update, context: Context) -> None:
             "<code>/sms off</code> erases it).",
             number=mask_number(number),
         )
-    await reply(update, "\n\n".join([text, extra]))
+    await reply(update, "\n\n".join([text, corridors.stored(_, routes, stored.mutes), extra]))
 
 
 async def ask_delete(update: Update, context: Context) -> None:

@@ -6,7 +6,7 @@ from telegram import Update
 
 from core.context import Context
 from core.i18n import Translator
-from domain.gazetteer import District, normalize_digits
+from domain.gazetteer import District, Route, normalize_digits
 from domain.places import read_places
 from handlers.common import (
     argument_text,
@@ -21,8 +21,10 @@ from handlers.common import (
     stale_button,
 )
 from handlers.residents.channels import offer_channels
+from handlers.residents.corridors import subscriptions_screen
 from storage import residents
-from views import keyboards
+from usecases.residents import follow, unfollow
+from views import corridors, keyboards
 from views import residents as views
 
 
@@ -36,17 +38,10 @@ async def subscribe(update: Update, context: Context) -> None:
 
 
 async def place_names_typed(update: Update, context: Context) -> None:
-    """Treat a plain message as place names to follow; otherwise point to /help."""
+    """Treat a plain message as place or route names to follow; otherwise point to /help."""
     message = update.effective_message
     text = normalize_digits(message.text or "") if message else ""
-    reading = read_places(context.services.gazetteer, text)
-    if (
-        reading.districts
-        or reading.ambiguous
-        or reading.suggestions
-        or reading.too_long
-        or reading.too_many
-    ):
+    if read_places(context.services.gazetteer, text).understood:
         await _follow_named_places(update, context, text)
         return
     _resident, _ = await load_resident(update, context)
@@ -65,20 +60,20 @@ async def _follow_named_places(update: Update, context: Context, text: str) -> N
     reading = read_places(context.services.gazetteer, text)
     added: list[District] = []
     already: list[District] = []
-    if reading.districts:
-        async with context.services.database.transaction() as session:
-            await residents.ensure_resident(
-                session, chat_id=update.effective_chat.id, language=_.language
-            )
-            new = set(
-                await residents.subscribe(
-                    session,
-                    chat_id=update.effective_chat.id,
-                    districts=[d.slug for d in reading.districts],
-                )
-            )
-        added = [d for d in reading.districts if d.slug in new]
-        already = [d for d in reading.districts if d.slug not in new]
+    new_routes: list[Route] = []
+    old_routes: list[Route] = []
+    if reading.districts or reading.routes:
+        changed = await follow(
+            database=context.services.database,
+            chat_id=update.effective_chat.id,
+            language=_.language,
+            districts=[d.slug for d in reading.districts],
+            routes=[r.code for r in reading.routes],
+        )
+        added = [d for d in reading.districts if d.slug in changed.districts]
+        already = [d for d in reading.districts if d.slug not in changed.districts]
+        new_routes = [r for r in reading.routes if r.code in changed.routes]
+        old_routes = [r for r in reading.routes if r.code not in changed.routes]
     options: list[tuple[str, District]] = []
     for resolution in reading.ambiguous:
         options.extend(
@@ -89,11 +84,12 @@ async def _follow_named_places(update: Update, context: Context, text: str) -> N
         options.extend(
             (c.district.display_name(_.language), c.district) for c in resolution.candidates
         )
-    await reply(
-        update,
-        views.places_reply(_, reading, added, already),
-        keyboards.choices(_, options) if options else None,
+    lines = [views.places_reply(_, reading, added, already)]
+    lines += corridors.corridors_reply(_, reading, new_routes, old_routes)
+    markup = corridors.with_rows(
+        keyboards.choices(_, options) if options else None, corridors.route_choices(_, reading)
     )
+    await reply(update, "\n".join(line for line in lines if line), markup)
     chosen = [d.slug for d in (*added, *already)]
     await offer_channels(update, context, _, chosen, channel_only=False)
 
@@ -185,14 +181,13 @@ async def close_picker(update: Update, context: Context) -> None:
 
 
 async def my_subscriptions(update: Update, context: Context) -> None:
-    """List the followed districts with a remove button each."""
+    """List the followed districts and routes with a remove button each."""
     _resident, _ = await load_resident(update, context)
-    followed = district_list(context, await followed_slugs(update, context))
-    await reply(update, views.my_subscriptions(_, followed), keyboards.removals(_, followed))
+    await reply(update, *await subscriptions_screen(update, context, _))
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
-    """Stop following the named districts, or show the list to remove from."""
+    """Stop following the named districts and routes, or show the list to remove from."""
     text = argument_text(update)
     if not text:
         await my_subscriptions(update, context)
@@ -200,16 +195,20 @@ async def unsubscribe(update: Update, context: Context) -> None:
     _resident, _ = await load_resident(update, context)
     assert update.effective_chat is not None
     reading = read_places(context.services.gazetteer, text)
-    async with context.services.database.transaction() as session:
-        removed = set(
-            await residents.unsubscribe(
-                session,
-                chat_id=update.effective_chat.id,
-                districts=[d.slug for d in reading.districts],
-            )
-        )
+    removed = await unfollow(
+        database=context.services.database,
+        chat_id=update.effective_chat.id,
+        districts=[d.slug for d in reading.districts],
+        routes=[r.code for r in reading.routes],
+    )
     await reply(
-        update, views.unsubscribed(_, [d for d in reading.districts if d.slug in removed], reading)
+        update,
+        views.unsubscribed(
+            _,
+            [d for d in reading.districts if d.slug in removed.districts],
+            reading,
+            corridors.unsubscribed_routes(_, reading, removed.routes),
+        ),
     )
 
 
@@ -221,13 +220,13 @@ async def remove_button(update: Update, context: Context) -> None:
     if district is None:
         return
     _resident, _ = await load_resident(update, context)
-    async with context.services.database.transaction() as session:
-        await residents.unsubscribe(
-            session, chat_id=update.effective_chat.id, districts=[district.slug]
-        )
-    followed = district_list(context, await followed_slugs(update, context))
+    await unfollow(
+        database=context.services.database,
+        chat_id=update.effective_chat.id,
+        districts=[district.slug],
+    )
     await query.answer(_.plain("Stopped {district}", district=district.display_name(_.language)))
-    await edit(query, views.my_subscriptions(_, followed), keyboards.removals(_, followed))
+    await edit(query, *await subscriptions_screen(update, context, _))
 
 
 async def choose_candidate(update: Update, context: Context) -> None:

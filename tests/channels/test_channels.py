@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.context import KhabardarApp
 from delivery.channels import refresh_member_counts
 from delivery.wiring import wake_dispatch
-from domain.alerts import Severity, Status
+from domain.alerts import Severity, Status, Urgency
 from domain.delivery.policy import DeliveryPolicy
 from faketg import FakeTelegram
 from faketg.user import FakeUser
@@ -198,6 +198,29 @@ async def test_update_and_cancel_edit_the_post_and_reply_to_it(
         ("chpost", posts[2], "sent"),
         ("chedit", posts[1], "sent"),
     ]
+
+
+async def test_channel_posts_follow_the_residents_sound_rule(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database, admin: FakeUser
+) -> None:
+    """A routine alert is posted silently and a grave one rings, as residents' copies are: a
+    channel ringing for every notice gets muted by its members, who then miss the Extreme one.
+    A post carries no buttons (check-ins and mutes are per resident)."""
+    fake.add_channel(CHANNEL, username="kb_quetta", title="KB Quetta")
+    await link(admin, "@kb_quetta quetta en")
+    routine = await publish(database, severity=Severity.MINOR, urgency=Urgency.EXPECTED)
+    grave = await publish(database, severity=Severity.EXTREME, urgency=Urgency.FUTURE)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: len(fake.messages(CHANNEL)) == 2, timeout=10)
+    posts = {
+        a.identifier: next(m for m in fake.messages(CHANNEL) if a.identifier in m.plain)
+        for a in (routine, grave)
+    }
+    assert {ref: post.silent for ref, post in posts.items()} == {
+        routine.identifier: True,
+        grave.identifier: False,
+    }
+    assert all(post.button_texts == [] for post in posts.values())
 
 
 async def test_an_unlinked_channel_gets_no_new_alerts_and_failures_are_reported(

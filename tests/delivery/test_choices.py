@@ -196,3 +196,35 @@ async def test_a_resident_who_unsubscribes_in_quiet_hours_never_gets_the_held_al
     assert "Delivered: 0 of 1" in report.plain
     assert "Not sent, the resident changed their choices: 1" in report.plain
     assert "Held" not in report.plain and "Waiting" not in report.plain
+
+
+async def test_unfollowing_a_corridor_withdraws_its_waiting_copies(database: Database) -> None:
+    await add_residents(database, [1, 2], ["gwadar"])
+    await add_residents(database, [3], ["mastung"])
+    async with database.transaction() as session:
+        for chat in (1, 2, 3):
+            await residents.follow_corridors(session, chat_id=chat, routes=["N-25"])
+    suspension = await publish(
+        database,
+        now=NOW,
+        kind=AlertKind.TRANSPORT,
+        severity=Severity.MODERATE,
+        districts=("mastung",),
+        transport=Transport(TransportMode.ROAD, "N-25"),
+    )
+    await plan(database, suspension)
+    assert await rows(database, suspension) == {
+        (1, "send"): "pending",
+        (2, "send"): "pending",
+        (3, "send"): "pending",
+    }
+    async with database.transaction() as session:
+        for chat in (1, 3):
+            await residents.unfollow_corridors(session, chat_id=chat, routes=["N-25"])
+    # Chat 3 still follows Mastung, the alert's district: its copy still waits.
+    assert await rows(database, suspension) == {
+        (1, "send"): State.WITHDRAWN.value,
+        (2, "send"): "pending",
+        (3, "send"): "pending",
+    }
+    assert await claim(database) == [2, 3]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.alerts import Alert, MsgType, Severity, Status, Urgency
+from domain.delivery.attention import is_routine, rings
 from domain.delivery.pacing import ChatSpacing, SlotClock
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import (
@@ -131,6 +132,25 @@ def test_chat_spacing_keeps_bulk_sends_a_second_apart_and_stays_small() -> None:
     for chat in range(1000, 1300):
         spacing.reserve(chat, 20.0 + chat)
     assert len(spacing) <= 101
+
+
+def test_routine_alerts_are_silent_and_grave_ones_ring() -> None:
+    assert is_routine(alert(severity=Severity.MINOR, urgency=Urgency.EXPECTED))
+    assert is_routine(alert(severity=Severity.MODERATE, urgency=Urgency.FUTURE))
+    assert not rings(alert(severity=Severity.MODERATE, urgency=Urgency.EXPECTED))
+    assert rings(alert(severity=Severity.MODERATE, urgency=Urgency.IMMEDIATE))
+    assert rings(alert(severity=Severity.SEVERE, urgency=Urgency.EXPECTED))
+    assert rings(alert(severity=Severity.EXTREME, urgency=Urgency.FUTURE))
+
+
+def test_a_muted_alert_updates_silently_but_cancels_and_extreme_still_ring() -> None:
+    update = alert(MsgType.UPDATE, severity=Severity.SEVERE, urgency=Urgency.IMMEDIATE)
+    assert rings(update)
+    assert not rings(update, muted=True)
+    assert rings(alert(MsgType.UPDATE, severity=Severity.EXTREME), muted=True)
+    assert rings(alert(MsgType.CANCEL, severity=Severity.MINOR), muted=True)
+    # A mute is about the alert's updates; the alert itself (sent before) is not affected.
+    assert rings(alert(severity=Severity.SEVERE, urgency=Urgency.IMMEDIATE), muted=True)
 
 
 def test_slot_clock_books_consecutive_slots_and_holds_through_a_pause() -> None:

@@ -22,6 +22,7 @@ from tests.staff.publishing import content, publish
 
 STAFF_ID = 6101
 SAFE, HELP, LEFT = "✅ I'm safe", "🆘 I need help", "🚶 I had to leave"
+MUTE = "🔕 I'm safe — mute updates for an hour"  # the attention row, in the same keyboard
 
 
 async def _residents(db: Database, *chat_ids: int, language: str = "en") -> None:
@@ -50,7 +51,7 @@ async def test_a_tap_records_a_second_changes_and_help_is_honest(
     published, alert = await _delivered(fake, database)
     amina = user(1001)
     labels = [b.text for row in alert.buttons for b in row]
-    assert labels == [SAFE, HELP, LEFT]
+    assert labels == [SAFE, HELP, LEFT, MUTE]
 
     answer = await amina.press(SAFE, on=alert)
     assert answer.text == "Thank you. We recorded that you are safe."
@@ -83,13 +84,13 @@ async def test_urdu_buttons_and_thanks(
     assert await _answers(database) == {1003: "help"}
 
 
-async def test_no_buttons_under_a_moderate_alert(
+async def test_no_checkin_buttons_under_a_moderate_alert(
     fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
 ) -> None:
     await _residents(database, 1001)
     await publish(database, content(severity=Severity.MODERATE))
     alert = await fake.wait_for_message(1001, "Firing near Quetta bypass")
-    assert alert.buttons == []
+    assert alert.button_texts == [MUTE]  # only the mute row
 
 
 async def test_staff_see_counts_never_who_and_fewer_than_5(

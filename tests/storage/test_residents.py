@@ -84,3 +84,25 @@ async def test_sqlite_runs_in_wal_mode(database: Database) -> None:
         assert (await session.scalar(text("PRAGMA journal_mode"))) == "wal"
         assert (await session.scalar(text("PRAGMA busy_timeout"))) == 10_000
         assert (await session.scalar(text("PRAGMA foreign_keys"))) == 1
+
+
+async def test_corridors_are_followed_apart_and_erased_with_the_resident(
+    database: Database,
+) -> None:
+    async with database.transaction() as session:
+        await residents.ensure_resident(session, chat_id=20, language="en")
+        await residents.subscribe(session, chat_id=20, districts=["gwadar"])
+        assert await residents.follow_corridors(
+            session, chat_id=20, routes=["N-25", "RAIL-QUETTA-TAFTAN", "N-25"]
+        ) == ["N-25", "RAIL-QUETTA-TAFTAN"]
+        assert await residents.follow_corridors(session, chat_id=20, routes=["N-25"]) == []
+        assert await residents.unfollow_corridors(session, chat_id=20, routes=["N-25", "M-8"]) == [
+            "N-25"
+        ]
+    async with database.read() as session:
+        assert await residents.list_corridors(session, chat_id=20) == ["RAIL-QUETTA-TAFTAN"]
+        assert await residents.list_subscriptions(session, chat_id=20) == ["gwadar"]
+    async with database.transaction() as session:
+        assert await residents.delete_resident(session, chat_id=20)
+    async with database.read() as session:
+        assert await residents.list_corridors(session, chat_id=20) == []

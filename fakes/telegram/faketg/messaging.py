@@ -311,5 +311,6 @@ def _message(p: Params, chat_id: int, raw: str, text: Text, **extra: Any) -> Sen
         text.entities,
         int(time.time()),
         markup,
+        p.get_bool("disable_notification"),
         **extra,
     )

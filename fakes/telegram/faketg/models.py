@@ -34,6 +34,8 @@ class SentMessage:
     entities: list[dict[str, Any]]
     date: int
     reply_markup: dict[str, Any] | None = None
+    # True when the bot asked Telegram to deliver it without a sound (routine alerts).
+    silent: bool = False
     photo: bytes | None = None
     photo_file_id: str | None = None
     edits: list[SentMessage] = field(default_factory=list)
@@ -80,6 +82,7 @@ class SentMessage:
         flags = "".join(
             [
                 f" edited x{len(self.edits)}" if self.edits else "",
+                " silent" if self.silent else "",
                 " DELETED" if self.deleted else "",
                 " +photo" if self.photo is not None or self.photo_file_id else "",
             ]
@@ -100,6 +103,7 @@ class SentMessage:
             "edits": len(self.edits),
             "deleted": self.deleted,
             "has_photo": self.photo is not None or self.photo_file_id is not None,
+            "silent": self.silent,
             "date": self.date,
             "seq": self.seq,
         }

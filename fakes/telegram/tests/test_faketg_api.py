@@ -57,6 +57,13 @@ async def test_send_message_returns_a_real_message(bot: Bot, fake: FakeTelegram)
     assert sent[1].buttons[0][1].url == "https://example.org"
 
 
+async def test_disable_notification_is_recorded(bot: Bot, fake: FakeTelegram) -> None:
+    await bot.send_message(CHAT, "routine", disable_notification=True)
+    await bot.send_message(CHAT, "ringing")
+    assert [m.silent for m in fake.messages(CHAT)] == [True, False]
+    assert " silent" in fake.messages(CHAT)[0].describe()
+
+
 @pytest.mark.parametrize(
     ("text", "detail"),
     [
