@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.context import KhabardarApp
 from delivery.quiet_notes import send_quiet_notes
+from delivery.wiring import wake_dispatch
 from domain.alerts import Alert, Severity
 from domain.roles import Role
 from faketg import FakeTelegram
@@ -32,10 +33,13 @@ async def _residents(db: Database, *chat_ids: int, language: str = "en") -> None
             await residents.subscribe(session, chat_id=chat_id, districts=["quetta"])
 
 
-async def _delivered(fake: FakeTelegram, db: Database) -> tuple[Alert, SentMessage]:
+async def _delivered(
+    fake: FakeTelegram, db: Database, bot: KhabardarApp
+) -> tuple[Alert, SentMessage]:
     """Amina (1001) follows Quetta; a severe alert there is published and reaches her."""
     await _residents(db, 1001)
     published = await publish(db, content())
+    wake_dispatch(bot)
     return published, await fake.wait_for_message(1001, "Firing near Quetta bypass")
 
 
@@ -46,9 +50,9 @@ async def _answers(db: Database) -> dict[int, str]:
 
 
 async def test_a_tap_records_a_second_changes_and_help_is_honest(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
-    published, alert = await _delivered(fake, database)
+    published, alert = await _delivered(fake, database, bot)
     amina = user(1001)
     labels = [b.text for row in alert.buttons for b in row]
     assert labels == [SAFE, HELP, LEFT, MUTE]
@@ -70,11 +74,12 @@ async def test_a_tap_records_a_second_changes_and_help_is_honest(
 
 
 async def test_urdu_buttons_and_thanks(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
     await _residents(database, 1003, language="ur")
     gul = user(1003, language_code="ur")
     await publish(database, content(severity=Severity.EXTREME))
+    wake_dispatch(bot)
     alert = await fake.wait_for_message(1003, "کوئٹہ بائی پاس کے قریب فائرنگ")
     answer = await gul.press("🚶 مجھے جگہ چھوڑنی پڑی", on=alert)
     assert answer.text == "شکریہ۔ ہم نے درج کر لیا کہ آپ کو جگہ چھوڑنی پڑی۔"
@@ -85,20 +90,22 @@ async def test_urdu_buttons_and_thanks(
 
 
 async def test_no_checkin_buttons_under_a_moderate_alert(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
     await _residents(database, 1001)
     await publish(database, content(severity=Severity.MODERATE))
+    wake_dispatch(bot)
     alert = await fake.wait_for_message(1001, "Firing near Quetta bypass")
     assert alert.button_texts == [MUTE]  # only the mute row
 
 
 async def test_staff_see_counts_never_who_and_fewer_than_5(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
     chats = list(range(7001, 7007))
     await _residents(database, *chats)
     published = await publish(database, content())
+    wake_dispatch(bot)
     for chat_id in chats:
         alert = await fake.wait_for_message(chat_id, "Firing near Quetta bypass")
         await user(chat_id).press(HELP if chat_id == 7006 else SAFE, on=alert)
@@ -126,9 +133,9 @@ async def test_staff_see_counts_never_who_and_fewer_than_5(
 
 
 async def test_unknown_flooding_and_old_taps_save_nothing(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
-    published, alert = await _delivered(fake, database)
+    published, alert = await _delivered(fake, database, bot)
     amina = user(1001)
     data = f"ci:{published.identifier}:safe"
 
@@ -144,9 +151,9 @@ async def test_unknown_flooding_and_old_taps_save_nothing(
 
 
 async def test_a_tap_on_an_alert_that_ended_is_refused(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
-    _published, alert = await _delivered(fake, database)
+    _published, alert = await _delivered(fake, database, bot)
     amina = user(1001)
     async with database.transaction() as session:
         await alerts.expire_due(session, now=datetime.now(UTC) + timedelta(days=2))
@@ -158,9 +165,9 @@ async def test_a_tap_on_an_alert_that_ended_is_refused(
 
 
 async def test_a_chat_that_was_not_sent_the_alert_cannot_answer(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
-    published, alert = await _delivered(fake, database)
+    published, alert = await _delivered(fake, database, bot)
     query = fake.press_button(1009, alert.message_id, f"ci:{published.identifier}:help")
     answer = await fake.wait_for_callback_answer(query)
     assert answer.text == "Only the chat this alert was sent to can answer under it."
@@ -168,9 +175,9 @@ async def test_a_chat_that_was_not_sent_the_alert_cannot_answer(
 
 
 async def test_delete_erases_answers(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
-    _published, alert = await _delivered(fake, database)
+    _published, alert = await _delivered(fake, database, bot)
     amina = user(1001)
     await amina.press(SAFE, on=alert)
     data = await amina.send("/mydata")
@@ -237,13 +244,13 @@ async def test_quiet_note_in_urdu_from_the_settings_button(
 
 
 async def test_a_cancel_takes_the_buttons_off_and_old_taps_are_refused(
-    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database
+    fake: FakeTelegram, user: Callable[..., FakeUser], database: Database, bot: KhabardarApp
 ) -> None:
     amir, bibi = 2001, 2002
     async with database.transaction() as session:
         for user_id in (amir, bibi):
             await team.grant_role(session, user_id=user_id, role=Role.OPERATOR, granted_by=ADMIN_ID)
-    published, alert = await _delivered(fake, database)
+    published, alert = await _delivered(fake, database, bot)
     amina = user(1001)
     assert alert.buttons
     mark = fake.mark(amir)
