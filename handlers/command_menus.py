@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from core.context import Services
 from domain.roles import Role, can, effective_role
 from handlers.menu import TEAM_COMMANDS
-from handlers.residents.onboarding import COMMANDS
+from handlers.residents.onboarding import resident_commands
 from storage import team
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 def menu(services: Services, language: str, role: Role | None = None) -> list[BotCommand]:
     """The commands a role sees, described in one language."""
     _ = services.catalogs.get(language)
-    commands = [BotCommand(name, _.plain(text)) for name, text in COMMANDS]
+    sms = services.settings.smpp_host is not None
+    commands = [BotCommand(name, _.plain(text)) for name, text in resident_commands(sms)]
     commands += [
         BotCommand(name, _.plain(text))
         for name, text, action in TEAM_COMMANDS

@@ -16,6 +16,8 @@ TEAM_COMMANDS: tuple[tuple[str, str, Action], ...] = (
     ("overview", N_("The province at a glance"), Action.VIEW_STATUS),
     ("history", N_("District and days: past alerts"), Action.VIEW_STATUS),
     ("map", N_("Map of active alerts by district"), Action.VIEW_STATUS),
+    ("shutdown", N_("Districts and on|off: a mobile-data shutdown (SMS fallback)"), Action.DRAFT),
+    ("channel", N_("link|list|unlink: district broadcast channels"), Action.MANAGE_CHANNELS),
     ("team", N_("Who is on the team"), Action.VIEW_TEAM),
     ("grant", N_("USER_ID operator|staff: give a role"), Action.GRANT_ROLES),
     ("revoke", N_("USER_ID: take a role away"), Action.GRANT_ROLES),

@@ -28,11 +28,19 @@ COMMANDS = (
     ("unsubscribe", N_("Stop following districts")),
     ("mysubs", N_("The districts you follow")),
     ("settings", N_("Which alerts, minimum severity, quiet hours")),
+    ("allquiet", N_("A daily note when all is quiet, e.g. /allquiet 08:00")),
     ("language", N_("Change language")),
     ("mydata", N_("See exactly what is stored about you")),
     ("delete", N_("Erase everything stored about you")),
     ("help", N_("How Khabardar works")),
 )
+# Only where SMS is configured: elsewhere the command would only say SMS is off.
+SMS_COMMAND = ("sms", N_("Add your number for SMS when mobile data is cut"))
+
+
+def resident_commands(sms_enabled: bool) -> tuple[tuple[str, str], ...]:
+    """The residents' commands, in menu and /help order."""
+    return (*COMMANDS, SMS_COMMAND) if sms_enabled else COMMANDS
 
 
 async def start(update: Update, context: Context) -> None:
@@ -78,7 +86,8 @@ async def show_help(update: Update, context: Context) -> None:
     """Explain what the bot does and list the commands."""
     _resident, _ = await load_resident(update, context)
     lines: list[str] = [_("<b>Khabardar</b>: verified alerts for the districts you follow.")]
-    lines.extend(f"/{name} — {_(description)}" for name, description in COMMANDS)
+    commands = resident_commands(context.services.settings.smpp_host is not None)
+    lines.extend(f"/{name} — {_(description)}" for name, description in commands)
     lines.append("")
     lines.append(_("You can also just send the name of a district or town, e.g. Dalbandin."))
     lines.append(

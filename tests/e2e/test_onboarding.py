@@ -108,3 +108,14 @@ async def test_command_menus_are_registered_per_language(
     assert [name for name, _ in english] == [name for name, _ in urdu]
     assert ("subscribe", "Follow districts, e.g. /subscribe Quetta, Pasni") in default
     assert dict(urdu)["subscribe"] == "اضلاع فالو کریں، مثلاً /subscribe کوئٹہ، پسنی"
+
+
+async def test_sms_is_offered_only_where_it_is_configured(
+    fake: FakeTelegram, user: Callable[..., FakeUser]
+) -> None:
+    # This bot has no SMPP account: /sms would only say SMS is off, so neither the menu nor
+    # /help offers it; /allquiet is for everyone (tests/sms checks the SMS side).
+    names = [name for name, _ in fake.commands()]
+    assert "allquiet" in names and "sms" not in names
+    help_text = (await user(1001).send("/help")).plain
+    assert "/allquiet" in help_text and "/sms" not in help_text

@@ -7,8 +7,10 @@ import pytest
 from core.context import KhabardarApp
 from core.numbers import NumberVault
 from fakesmsc import FakeSmsc
+from faketg import FakeTelegram
 from storage import sms
 from storage.db import Database
+from tests.conftest import ADMIN_ID
 
 PHONE = "923001234567"
 
@@ -78,3 +80,13 @@ async def test_a_long_urdu_sms_arrives_in_parts_and_is_read_whole(
     assert await followed(database, vault) == ()  # the place is the whole rest: unknown
     assert "کوئٹہ" in await ask(smsc, "شامل کوئٹہ")
     assert await followed(database, vault) == ("quetta",)
+
+
+async def test_with_an_smpp_account_residents_are_offered_sms_and_operators_shutdown(
+    bot: KhabardarApp, fake: FakeTelegram
+) -> None:
+    residents = dict(fake.commands())
+    assert residents["sms"] == "Add your number for SMS when mobile data is cut"
+    # The admin's own menu lists the operator's /shutdown (and the admin's /channel).
+    admin = [name for name, _ in fake.commands({"type": "chat", "chat_id": ADMIN_ID})]
+    assert "shutdown" in admin and "channel" in admin
