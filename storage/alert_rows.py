@@ -79,6 +79,8 @@ def alert_from_row(
     if kind is AlertKind.TRANSPORT:
         mode = TransportMode(row.transport_mode) if row.transport_mode else None
         transport = Transport(mode, row.route, row.segment or "")
+    elif kind is AlertKind.SECURITY and row.route:  # an incident marked on a route
+        transport = Transport(None, row.route, row.segment or "")
     elif kind is AlertKind.DISPLACEMENT:
         displacement = Displacement(
             row.families, row.individuals, row.from_place or "", row.to_place or ""

@@ -141,6 +141,9 @@ def build_content(
         transport = Transport(
             mode=reader.choice("mode", TransportMode), route=route, segment=reader.text("segment")
         )
+    elif kind is AlertKind.SECURITY and route is not None:
+        # An incident marked on a road or railway: its followers are told wherever they live.
+        transport = Transport(mode=None, route=route, segment=reader.text("segment"))
     if kind is AlertKind.DISPLACEMENT:
         displacement = Displacement(
             families=reader.number("families"),

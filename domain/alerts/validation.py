@@ -182,12 +182,16 @@ _ROUTE_MODES = {RouteKind.ROAD: TransportMode.ROAD, RouteKind.RAIL: TransportMod
 
 
 def _transport(kind: AlertKind, transport: Transport | None, gazetteer: Gazetteer) -> list[Problem]:
-    if kind is not AlertKind.TRANSPORT:
-        return [] if transport is None else [Problem(ProblemCode.TRANSPORT_NOT_ALLOWED)]
     if transport is None:
-        return [Problem(ProblemCode.TRANSPORT_MISSING)]
+        return [Problem(ProblemCode.TRANSPORT_MISSING)] if kind is AlertKind.TRANSPORT else []
     problems: list[Problem] = []
-    if transport.mode is None:
+    if kind is AlertKind.SECURITY:
+        # A security incident may be marked on a route (no mode: nothing is suspended).
+        if transport.route is None or transport.mode is not None:
+            return [Problem(ProblemCode.TRANSPORT_NOT_ALLOWED)]
+    elif kind is not AlertKind.TRANSPORT:
+        return [Problem(ProblemCode.TRANSPORT_NOT_ALLOWED)]
+    elif transport.mode is None:
         problems.append(Problem(ProblemCode.TRANSPORT_MODE_MISSING))
     if transport.route is not None:
         # Stored codes are canonical ("N-25"), so delivery and statistics can group on them.

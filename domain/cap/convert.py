@@ -74,7 +74,11 @@ def to_content(
         expires=expires,
         source=_cut(primary.sender_name or message.sender, MAX_SOURCE_CHARS),
         status=status,
-        transport=_transport(primary, gazetteer) if kind is AlertKind.TRANSPORT else None,
+        transport=_transport(primary, gazetteer)
+        if kind is AlertKind.TRANSPORT
+        else _incident_route(primary, gazetteer)
+        if kind is AlertKind.SECURITY
+        else None,
         displacement=displacement,
     )
     if validate_draft(content, gazetteer=gazetteer, now=now):
@@ -154,6 +158,15 @@ def _transport(info: cap.CapInfo, gazetteer: Gazetteer) -> Transport:
         mode = TransportMode.RAIL if route and route.kind is RouteKind.RAIL else TransportMode.ROAD
     segment = _cut(info.parameter(cap.SEGMENT) or "", MAX_PLACE_CHARS)
     return Transport(mode, route.code if route else None, segment)
+
+
+def _incident_route(info: cap.CapInfo, gazetteer: Gazetteer) -> Transport | None:
+    """A security incident's road or railway, when the feed names one we know."""
+    named = info.parameter(cap.ROUTE)
+    route = gazetteer.route(named) if named else None
+    if route is None:
+        return None
+    return Transport(None, route.code, _cut(info.parameter(cap.SEGMENT) or "", MAX_PLACE_CHARS))
 
 
 def _displacement(info: cap.CapInfo) -> Displacement | None:

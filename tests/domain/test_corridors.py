@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from domain.alerts import AlertKind, validate_draft
+from domain.alerts.form import build_content
+from domain.alerts.model import Transport, TransportMode
+from domain.alerts.validation import ProblemCode
 from domain.gazetteer import Gazetteer
 from domain.places import read_places
 
@@ -79,3 +87,28 @@ def test_labels_show_the_code() -> None:
     assert route.label("ur") == "N-25 کراچی–کوئٹہ–چمن (آر سی ڈی) شاہراہ"
     assert route.label("ps") == "N-25 Karachi–Quetta–Chaman (RCD) Highway"  # falls back
     assert all(r.names.get("ur") for r in G.routes)
+
+
+def test_a_security_incident_may_be_marked_on_a_route_without_suspending_it() -> None:
+    now = datetime.now(UTC)
+    fields = {
+        "kind": "security",
+        "severity": "severe",
+        "urgency": "immediate",
+        "certainty": "observed",
+        "headline": "Firing on the highway near Lak Pass",
+        "route": "N-25",
+        "segment": "near Lak Pass",
+        "districts": "Mastung",
+        "expires": "6h",
+    }
+    built = build_content(fields, gazetteer=G, now=now, tz=ZoneInfo("Asia/Karachi"), language="en")
+    assert built.problems == () and built.content is not None
+    assert built.content.kind is AlertKind.SECURITY
+    assert built.content.transport == Transport(None, "N-25", "near Lak Pass")
+    assert validate_draft(built.content, gazetteer=G, now=now) == []
+    # A mode would say something is suspended: that is a transport alert's to say.
+    moded = replace(built.content, transport=Transport(TransportMode.ROAD, "N-25", ""))
+    assert [p.code for p in validate_draft(moded, gazetteer=G, now=now)] == [
+        ProblemCode.TRANSPORT_NOT_ALLOWED
+    ]

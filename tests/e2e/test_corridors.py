@@ -1,6 +1,7 @@
 """Corridors: residents follow a road or railway and get its alerts wherever they live."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
@@ -14,6 +15,7 @@ from faketg.user import FakeUser
 from storage.db import Database
 from storage.models import AlertMute, CorridorSubscription
 from tests.delivery.helpers import publish
+from usecases import status
 
 N25 = "N-25 Karachi–Quetta–Chaman (RCD) Highway"
 TAFTAN_RAIL = "RAIL-QUETTA-TAFTAN Quetta–Taftan railway"
@@ -181,3 +183,24 @@ async def test_bad_corridor_input_gets_a_polite_answer(user: Callable[..., FakeU
     answer = await amina.press_data(listing, "ron:RAIL-NOWHERE")
     assert "out of date" in (answer.text or "")
     assert "roads and railways" not in (await amina.send("/mysubs")).plain
+
+
+async def test_an_incident_marked_on_a_road_reaches_its_followers_and_suspends_nothing(
+    fake: FakeTelegram, bot: KhabardarApp, user: Callable[..., FakeUser], database: Database
+) -> None:
+    traveller, neighbour = user(1001), user(1002)
+    await traveller.send("/subscribe Gwadar, N-25")
+    await neighbour.send("/subscribe Gwadar")
+    incident = await publish(
+        database,
+        districts=("mastung",),
+        transport=Transport(None, "N-25", "near Lak Pass"),
+    )
+    wake_dispatch(bot)
+    alert = await fake.wait_for_message(1001, incident.identifier, timeout=10)
+    assert "Firing near Quetta bypass" in alert.plain
+    assert f"🛣 {N25} · near Lak Pass" in alert.plain
+    assert [m for m in fake.messages(1002) if "KB-" in m.plain] == []
+    # A security incident on the road is not a suspension of it: the map draws none.
+    view = await status.map_view(database=database, now=datetime.now(UTC))
+    assert view.suspended == frozenset()
