@@ -31,6 +31,7 @@ from storage import (
     deliveries,
     delivery_queue,
     delivery_reports,
+    delivery_upkeep,
     mutes,
     residents,
 )
@@ -87,7 +88,7 @@ class DeliveryEngine:
         now = datetime.now(UTC)
         async with self.services.database.transaction() as session:
             await delivery_queue.recover_expired_leases(session, now=now)
-            depth = await delivery_queue.queue_depth(session)
+            depth = await delivery_upkeep.queue_depth(session)
             upcoming = await deliveries.next_scheduled(session, now=now)
         self.services.metrics.queue_depth.set(depth)
         self._schedule_publication(upcoming)
@@ -106,10 +107,10 @@ class DeliveryEngine:
         """Expire alerts whose time is up; their unsent rows are recorded as skipped."""
         now = datetime.now(UTC)
         async with self.services.database.transaction() as session:
-            if not await delivery_queue.try_singleton(session, key=LOCK_EXPIRY):
+            if not await delivery_upkeep.try_singleton(session, key=LOCK_EXPIRY):
                 return
             expired = await alerts.expire_due(session, now=now)
-            skipped = await delivery_queue.skip_closed(session, now=now)
+            skipped = await delivery_upkeep.skip_closed(session, now=now)
         if expired or skipped:
             log.info("expired %s; %d unsent deliveries skipped", ", ".join(expired), skipped)
 
@@ -117,9 +118,9 @@ class DeliveryEngine:
         """Release held rows of residents whose quiet hours ended; hold routine ones that began."""
         minute = local_minute(datetime.now(UTC), self.services.settings.tz)
         async with self.services.database.transaction() as session:
-            if not await delivery_queue.try_singleton(session, key=LOCK_QUIET):
+            if not await delivery_upkeep.try_singleton(session, key=LOCK_QUIET):
                 return
-            held, released = await delivery_queue.hold_and_release(session, minute=minute)
+            held, released = await delivery_upkeep.hold_and_release(session, minute=minute)
         if released:
             self.sender.wake.set()
         if held or released:
@@ -131,7 +132,7 @@ class DeliveryEngine:
         now = datetime.now(UTC)
         before = now - DELIVERY_RETENTION
         async with self.services.database.transaction() as session:
-            erased = await delivery_queue.purge_closed(session, before=before)
+            erased = await delivery_upkeep.purge_closed(session, before=before)
             await mutes.purge_expired(session, now=now)
             answers = await checkins.purge_older(session, before=now - CHECKIN_RETENTION)
         if answers:
@@ -184,7 +185,7 @@ class DeliveryEngine:
         settings = self.services.settings
         started = time.perf_counter()
         async with self._planning, self.services.database.transaction() as session:
-            if not await delivery_queue.try_singleton(session, key=LOCK_PLAN):
+            if not await delivery_upkeep.try_singleton(session, key=LOCK_PLAN):
                 return None
             now = datetime.now(UTC)
             due = await deliveries.list_due_unplanned(session, now=now, limit=1)

@@ -13,7 +13,7 @@ from delivery.engine import LOCK_PROGRESS
 from delivery.limiter import PriorityRateLimiter
 from domain.alerts import Alert
 from domain.delivery.pacing import SlotClock
-from storage import alert_queries, deliveries, delivery_queue, delivery_reports
+from storage import alert_queries, deliveries, delivery_reports, delivery_upkeep
 from storage.delivery_reports import FanoutCounts, Watch
 from views.delivery import Progress, render_report
 
@@ -46,7 +46,7 @@ async def progress_tick(context: Context) -> None:
     now = datetime.now(UTC)
     async with services.database.transaction() as session:
         # Held for the whole tick, so two workers never edit the same message at once.
-        if not await delivery_queue.try_singleton(session, key=LOCK_PROGRESS):
+        if not await delivery_upkeep.try_singleton(session, key=LOCK_PROGRESS):
             return
         watches = await delivery_reports.list_open_watches(session)
         reports: dict[int, tuple[Alert, FanoutCounts]] = {}

@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from core.context import Context, KhabardarApp
 from delivery.limiter import sending_as
 from domain.delivery.rules import Priority
-from storage import delivery_queue
+from storage import delivery_upkeep
 from usecases.checkins import due_quiet_notes, quiet_note_failed
 from views.checkins import quiet_note
 
@@ -41,7 +41,7 @@ async def send_quiet_notes(app: KhabardarApp, *, now: datetime) -> int:
         except Forbidden as exc:  # blocked or gone: nothing more goes there
             log.info("quiet note not delivered: %s", exc.message)
             async with services.database.transaction() as session:
-                await delivery_queue.deactivate_chats(session, chat_ids=[note.chat_id])
+                await delivery_upkeep.deactivate_chats(session, chat_ids=[note.chat_id])
         except BadRequest as exc:  # retrying the same request cannot help; today's is done
             log.warning("quiet note refused: %s", exc.message)
         except TelegramError as exc:  # a network fault or 429: try again at the next tick

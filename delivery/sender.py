@@ -34,7 +34,7 @@ from domain.delivery.rules import (
     State,
     after_failure,
 )
-from storage import delivery_queue, mutes
+from storage import delivery_queue, delivery_upkeep, mutes
 from storage.db import Database
 from storage.delivery_queue import Claimed
 
@@ -363,11 +363,11 @@ class Sender:
             )
         async with self.database.transaction() as session:
             for old, new in moves:
-                await delivery_queue.move_chat(session, old=old, new=new)
+                await delivery_upkeep.move_chat(session, old=old, new=new)
             await delivery_queue.record_sent(session, sent=sent, now=now)
             await delivery_queue.record_retries(session, owner=self.owner, retries=retries)
             await delivery_queue.record_final(session, owner=self.owner, finals=finals)
-            await delivery_queue.deactivate_chats(session, chat_ids=gone)
+            await delivery_upkeep.deactivate_chats(session, chat_ids=gone)
         for outcome in outcomes:
             self.metrics.deliveries.labels(outcome).inc()
 

@@ -20,7 +20,7 @@ from domain.checkins import (
     refusal,
 )
 from domain.delivery.rules import State, local_minute
-from storage import alert_queries, checkins, deliveries, delivery_queue, residents
+from storage import alert_queries, checkins, deliveries, delivery_upkeep, residents
 from storage.db import Database
 from storage.status_queries import count_deliveries_by_outcome, list_published_since
 
@@ -141,7 +141,7 @@ class ServiceHealth:
 async def service_health(*, database: Database, metrics: Metrics) -> ServiceHealth:
     """The bot's own pulse, for staff /status and the API."""
     async with database.read() as session:
-        depth = await delivery_queue.queue_depth(session)
+        depth = await delivery_upkeep.queue_depth(session)
         by_state = await count_deliveries_by_outcome(session) or {}
     return ServiceHealth(metrics.telegram_reached_at, depth, by_state.get(State.HELD.value, 0))
 

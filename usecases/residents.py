@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from storage import checkins, delivery_queue, mutes, residents
+from storage import checkins, delivery_upkeep, mutes, residents
 from storage.db import Database
 
 
@@ -28,7 +28,7 @@ async def stored_data(
     """Everything /mydata shows beside the resident row, read together."""
     async with database.read() as session:
         followed = await residents.list_subscriptions(session, chat_id=chat_id)
-        deliveries = await delivery_queue.count_for_chat(session, chat_id=chat_id)
+        deliveries = await delivery_upkeep.count_for_chat(session, chat_id=chat_id)
         corridors = await residents.list_corridors(session, chat_id=chat_id)
         muted = await mutes.count_for_chat(session, chat_id=chat_id, now=now or datetime.now(UTC))
         answers = await checkins.count_for_chat(session, chat_id=chat_id)

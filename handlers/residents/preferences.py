@@ -15,7 +15,7 @@ from domain.gazetteer import normalize_digits
 from domain.preferences import Preferences, QuietHours
 from handlers.common import argument_text, edit, load_resident, reply, stale_button
 from handlers.residents.channels import offer_channels
-from storage import delivery_queue, residents
+from storage import delivery_upkeep, residents
 from views.checkins import settings_screen
 
 QUIET_OFF_WORDS = frozenset({"off", "none", "no", "0", "بند", "ختم", "نہیں"})
@@ -130,7 +130,7 @@ async def _release_if_no_longer_quiet(context: Context, chat_id: int) -> None:
     """Hours that ended (or no longer cover now) release held alerts now, not at the next tick."""
     minute = local_minute(datetime.now(UTC), context.services.settings.tz)
     async with context.services.database.transaction() as session:
-        released = await delivery_queue.release_held_for_chat(
+        released = await delivery_upkeep.release_held_for_chat(
             session, chat_id=chat_id, minute=minute
         )
     if released:

@@ -7,7 +7,7 @@ from telegram import Update
 from core.context import Context
 from domain.sms.numbers import mask_number
 from handlers.common import district_list, edit, load_resident, reply, route_list
-from storage import checkins, delivery_queue, residents, sms
+from storage import checkins, delivery_upkeep, residents, sms
 from usecases import sms as sms_usecases
 from usecases.residents import stored_data
 from views import checkins as checkin_views
@@ -74,7 +74,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
         return
     async with context.services.database.transaction() as session:
         # Which alerts a chat received is personal too: erased with the rest.
-        await delivery_queue.forget_chat(session, chat_id=update.effective_chat.id)
+        await delivery_upkeep.forget_chat(session, chat_id=update.effective_chat.id)
         await checkins.forget_chat(session, chat_id=update.effective_chat.id)
         await sms.erase_fallback(session, chat_id=update.effective_chat.id)
         deleted = await residents.delete_resident(session, chat_id=update.effective_chat.id)

@@ -15,7 +15,7 @@ from domain.preferences import ALL_KINDS_MASK, Preferences, QuietHours
 from domain.roles import Role
 from faketg import FakeTelegram
 from faketg.user import FakeUser
-from storage import deliveries, delivery_queue, delivery_reports, residents, team
+from storage import deliveries, delivery_queue, delivery_reports, delivery_upkeep, residents, team
 from storage.audience import resident
 from storage.db import Database
 from tests.delivery.helpers import AUTHOR, add_residents, correct, publish
@@ -62,7 +62,7 @@ async def test_unsubscribing_withdraws_held_and_waiting_copies(database: Databas
     # The night ends: only what the resident still wants is released and sent.
     async with database.transaction() as session:
         await residents.set_preferences(session, chat_id=1, prefs=Preferences())
-        await delivery_queue.release_held_for_chat(session, chat_id=1, minute=NOON)
+        await delivery_upkeep.release_held_for_chat(session, chat_id=1, minute=NOON)
     assert await claim(database) == [1, 2]
 
 

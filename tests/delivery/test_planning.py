@@ -9,7 +9,7 @@ from sqlalchemy import select
 from domain.alerts import Alert, AlertKind, Severity, Status, Urgency
 from domain.delivery.rules import Kind, State
 from domain.roles import Role
-from storage import deliveries, delivery_queue, team
+from storage import deliveries, delivery_queue, delivery_upkeep, team
 from storage.db import Database
 from storage.delivery_models import delivery
 from tests.delivery.helpers import add_residents, correct, publish
@@ -105,7 +105,7 @@ async def test_quiet_hours_hold_routine_alerts_but_not_urgent_ones(database: Dat
     }
     assert set((await rows(database, urgent)).values()) == {"pending"}
     async with database.transaction() as session:
-        assert await delivery_queue.hold_and_release(session, minute=13 * 60 + 30) == (1, 1)
+        assert await delivery_upkeep.hold_and_release(session, minute=13 * 60 + 30) == (1, 1)
     assert (await rows(database, routine))[(1, "send")] == "pending"
     assert (await rows(database, routine))[(2, "send")] == "held"
 
@@ -178,5 +178,5 @@ async def test_claims_go_urgent_first_and_skip_closed_alerts(database: Database)
             )
             == []
         )
-        assert await delivery_queue.skip_closed(session, now=later) == 2
+        assert await delivery_upkeep.skip_closed(session, now=later) == 2
     assert set((await rows(database, routine)).values()) == {"skipped"}
