@@ -1,6 +1,6 @@
 """SMS throughput against the fake SMSC: the engine at several SMS_RATE values, and a baseline.
 
-    PYTHONPATH=fakes/smsc .venv/bin/python -m bench.sms [-n 1000] [--rates 50 200 1000]
+    .venv/bin/python -m bench.sms [-n 1000] [--rates 50 200 1000]
 
 For each rate: a fresh SQLite database with N SMS-only residents following Quetta, one verified
 alert, the real Application bound to the fake SMSC (in this process); measures submit_sm per

@@ -98,16 +98,12 @@ class Transcript:
 
 
 def _fake_smsc() -> type[FakeSmsc] | None:
-    """The fake SMSC (fakes/smsc): installed, or straight from this checkout, which the
-    README's demo command does not install; None where neither is there (SMS is left out)."""
+    """The fake SMSC (fakes/smsc, which the README's demo command installs); None where it is
+    not installed (the demo then leaves SMS out)."""
     try:
         from fakesmsc import FakeSmsc
     except ModuleNotFoundError:
-        local = Path(__file__).resolve().parents[1] / "fakes" / "smsc"
-        if not (local / "fakesmsc").is_dir():
-            return None
-        sys.path.append(str(local))
-        from fakesmsc import FakeSmsc
+        return None
     return FakeSmsc
 
 
