@@ -165,7 +165,7 @@ def sms_cost_line(_: Translator, messages: int, segments: int) -> str:
     """The SMS an approval will send, for the verifier (aggregators bill per segment)."""
     return str(
         _(
-            "📱 By SMS: {messages} messages, {segments} segments (billed per segment).",
+            "📱 By SMS: {messages} to send, {segments} segments in all (billed per segment).",
             messages=messages,
             segments=segments,
         )

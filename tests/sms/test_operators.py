@@ -66,4 +66,4 @@ async def test_the_verifier_sees_how_many_sms_an_approval_sends(
     await amir.expect("Preview")
     await amir.press("📨 Submit for verification")
     request = await fake.wait_for_message(BIBI, "Waiting for your verification")
-    assert "By SMS: 5 messages" in request.plain
+    assert "By SMS: 5 to send" in request.plain
