@@ -107,13 +107,6 @@ Budget = LocalBudget | SharedBudget
 # Budget names: each transport that has a rate of its own books from a row of its own.
 TELEGRAM = "telegram"
 TELEGRAM_PAID = "telegram-paid"
-SMS = "sms"
-
-
-def sms_budget(*, rate: float, database: Database) -> SharedBudget | None:
-    """The SMPP account's budget that every process shares (PostgreSQL); None on SQLite,
-    where one process sends and paces itself."""
-    return None if database.is_sqlite else SharedBudget(database, SMS, rate)
 
 
 def telegram_budgets(

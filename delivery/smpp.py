@@ -22,7 +22,6 @@ from typing import Any
 
 from smpplib import consts, smpp
 
-from delivery.budget import SharedBudget
 from domain.sms.encoding import Encoded, decode
 
 log = logging.getLogger(__name__)
@@ -116,12 +115,8 @@ class SmppClient:
         enquire_interval: float = 30.0,
         response_timeout: float = 10.0,
         backoff: tuple[float, float] = (1.0, 60.0),
-        budget: SharedBudget | None = None,
     ) -> None:
         self.account = account
-        # Several processes on one account (PostgreSQL): SMS_RATE is the account's, and each
-        # submit_sm books its slot from the budget they share; otherwise this process paces.
-        self.budget = budget
         self.on_receipt, self.on_inbound = on_receipt, on_inbound
         self.enquire_interval = enquire_interval
         self.response_timeout = response_timeout
@@ -314,12 +309,6 @@ class SmppClient:
     # --- outbound ----------------------------------------------------------------------
 
     async def _pace(self) -> None:
-        if self.budget is not None:
-            slots = await self.budget.book(1)
-            wait = slots.start - asyncio.get_running_loop().time()
-            if wait > 0:
-                await asyncio.sleep(wait)  # pacing to the account's rate, not synchronisation
-            return
         async with self._pace_lock:
             now = time.monotonic()
             slot = max(now, self._next_slot)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 from core.context import KhabardarApp
 from core.numbers import NumberVault
-from delivery.budget import sms_budget
 from delivery.compose import AlertBook
 from delivery.smpp import SmppAccount, SmppClient
 from delivery.sms import SmsSender
@@ -44,7 +43,6 @@ class SmsLink:
             on_receipt=self._on_receipt,
             on_inbound=self._on_inbound,
             backoff=(policy.backoff_base.total_seconds(), 60.0),
-            budget=sms_budget(rate=settings.sms_rate, database=services.database),
         )
         self.sender = SmsSender(
             client=self.client,

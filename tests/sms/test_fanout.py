@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import text
-
 from core.context import KhabardarApp
 from core.numbers import NumberVault
 from delivery.sms import LANES, window_for
@@ -138,22 +135,3 @@ async def test_fallback_numbers_get_sms_instead_during_a_declared_shutdown(
     await fake.wait_until(lambda: fake.messages(online), timeout=10)
     assert alert.identifier in smsc.texts_to(phone)[0]
     assert fake.messages(cut_off) == []
-
-
-async def test_on_postgresql_every_process_books_its_sms_from_the_accounts_one_budget(
-    bot: KhabardarApp, smsc: FakeSmsc, database: Database, vault: NumberVault
-) -> None:
-    if database.is_sqlite:
-        pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")
-    # SMS_RATE is the account's, not a process's: the bot's submit_sm slots come from the
-    # "sms" row every worker books from too (how two bookers share a row: tests/delivery).
-    phones = numbers(5, start=300)
-    await add_sms_residents(database, vault, phones)
-    await smsc.wait_for(lambda: smsc.bound)
-    await publish(database)
-    wake_dispatch(bot)
-    await smsc.wait_for(lambda: all(smsc.texts_to(n) for n in phones), seconds=60)
-    async with database.read() as session:
-        budgets = set((await session.scalars(text("SELECT name FROM send_budget"))).all())
-    assert "sms" in budgets
-    assert max(len(smsc.texts_to(n)) for n in phones) == 1
