@@ -218,7 +218,7 @@ class FakeSmsc:
                 async with self._changed:
                     self._changed.notify_all()
         except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            pass  # the client hung up (or a test dropped it): this session simply ends
         finally:
             self._sessions.discard(writer)
             self._serving.discard(task)
@@ -247,7 +247,7 @@ class FakeSmsc:
         elif pdu.command == "submit_sm":
             return self._submit(pdu, writer)
         elif pdu.command == "deliver_sm_resp" or pdu.is_response():
-            pass
+            pass  # the client acknowledging what we sent: nothing to answer
         else:
             writer.write(_pdu("generic_nack", seq, status=consts.SMPP_ESME_RINVCMDID))
         return True
