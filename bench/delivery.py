@@ -121,14 +121,21 @@ async def engine_run(
     n: int,
     rate: float,
     fake_rate: float | None,
+    paid: bool = False,
 ) -> Row:
-    """Verify an alert for a district and let the real Application fan it out."""
+    """Verify an alert for a district and let the real Application fan it out.
+
+    With `paid`, the bot sends its fan-out with allow_paid_broadcast at `rate` while the fake
+    holds everything else (replies, progress edits) to `fake_rate` and paid sends to its
+    default 1,000/s (Telegram's).
+    """
     await fake_faults(control, rate_limit=fake_rate)
     settings = Settings(
         telegram_bot_token=DEFAULT_TOKEN,
         telegram_api_base_url=f"{url}/bot",
         database_url=database_url,
         delivery_rate=rate,
+        paid_broadcast=paid,
     )
     services = build_services(settings)
     app = build_application(settings, services)
@@ -195,11 +202,12 @@ def chat_requests(stats: dict[str, object]) -> int:
     return made - int(str(stats["too_many_requests"]))
 
 
+FIRST_CHAT = {"quetta": 1_000_001, "kech": 5_000_001, "pishin": 7_000_001}
+
+
 def range_of(district: str, n: int) -> range:
     # Clear of the operators' chats (101, 202), who get progress messages.
-    return (
-        range(1_000_001, 1_000_001 + n) if district == "quetta" else range(5_000_001, 5_000_001 + n)
-    )
+    return range(FIRST_CHAT[district], FIRST_CHAT[district] + n)
 
 
 def dupes_and_misses(per_chat: dict[int, int], chats: range) -> dict[str, str]:
@@ -276,6 +284,7 @@ async def main(args: argparse.Namespace) -> None:
         await migrate(database)
         await add_residents(database, range_of("quetta", args.n), ["quetta"])
         await add_residents(database, range_of("kech", args.capped_n), ["kech"])
+        await add_residents(database, range_of("pishin", args.paid_n), ["pishin"])
         await database.dispose()
         async with standalone_fake() as (url, control):
             raw = await run_raw(url, DEFAULT_TOKEN, 5000, 8, 1000)
@@ -299,6 +308,17 @@ async def main(args: argparse.Namespace) -> None:
                     n=args.capped_n,
                     rate=30,
                     fake_rate=30,
+                ),
+                await engine_run(
+                    "engine, paid broadcast at 1,000/s",
+                    url=url,
+                    control=control,
+                    database_url=database_url,
+                    district="pishin",
+                    n=args.paid_n,
+                    rate=1000,
+                    fake_rate=30,
+                    paid=True,
                 ),
             ]
             baseline_n = min(args.n, args.baseline_n)
@@ -338,6 +358,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench.delivery", description=__doc__)
     p.add_argument("-n", type=int, default=10_000, help="residents in the big district")
     p.add_argument("--capped-n", type=int, default=900, help="residents for the 30/s runs")
+    p.add_argument("--paid-n", type=int, default=10_000, help="residents for the paid run")
     p.add_argument("--baseline-n", type=int, default=10_000, help="cap on the naive loop's N")
     p.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     return p.parse_args(argv)

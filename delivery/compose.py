@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup
 
 from core.i18n import Catalogs
 from domain.alerts import Alert
@@ -35,7 +35,7 @@ class AlertBook:
         self._alerts: dict[int, Alert] = {}
         self._originals: dict[int, tuple[int, Alert]] = {}
         self._texts: dict[tuple[int, str, Kind], str] = {}
-        self._markups: dict[tuple[int, str], InlineKeyboardMarkup | None] = {}
+        self._markups: dict[tuple[int, str], str | None] = {}
         self._threads: dict[int, str] = {}  # a correction's first alert, for mutes
 
     async def load(self, session: AsyncSession, alert_ids: Collection[int]) -> None:
@@ -90,15 +90,17 @@ class AlertBook:
             text = self._texts[key] = self._render(row)
         return text
 
-    def markup(self, row: Claimed) -> InlineKeyboardMarkup | None:
-        """The buttons under a resident's new copy, in its language: check-ins under Severe or
-        Extreme real alerts, and the mute button under all but cancels (views.alert_buttons)."""
+    def markup(self, row: Claimed) -> str | None:
+        """The buttons under a resident's new copy, in its language, as the Bot API's JSON:
+        check-ins under Severe or Extreme real alerts, and the mute button under all but
+        cancels (views.alert_buttons). Encoded once per alert and language, not per copy."""
         if row.kind is not Kind.SEND:
             return None  # an edit without markup also takes the buttons off the closed copy
         key = (row.alert_id, row.language)
         if key not in self._markups:
             _ = self._catalogs.get(row.language)
-            self._markups[key] = delivered_keyboard(_, self._alerts[row.alert_id])
+            keyboard = delivered_keyboard(_, self._alerts[row.alert_id])
+            self._markups[key] = None if keyboard is None else json.dumps(keyboard.to_dict())
         return self._markups[key]
 
     def _render(self, row: Claimed) -> str:

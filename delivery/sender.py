@@ -20,6 +20,7 @@ from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from core.metrics import Metrics
+from delivery.bulk import BulkApi
 from delivery.compose import AlertBook
 from delivery.limiter import PriorityRateLimiter, retry_after_seconds, sending_as
 from domain.delivery.attention import rings
@@ -96,6 +97,7 @@ class Sender:
         paid_broadcast: bool,
     ) -> None:
         self.bot, self.database, self.book, self.metrics = bot, database, book, metrics
+        self.api = BulkApi(bot)  # residents' copies and their edits skip PTB's object model
         self.owner = owner
         self.concurrency = concurrency
         self.policy = policy
@@ -263,14 +265,14 @@ class Sender:
 
     async def _send(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
         """A resident's copy: a new private message, with the check-in and mute buttons."""
-        message = await self.bot.send_message(
+        message_id = await self.api.send_message(
             row.chat_id,
             text,
-            reply_markup=self.book.markup(row),
-            disable_notification=silent,
-            allow_paid_broadcast=self.paid_broadcast or None,
+            markup=self.book.markup(row),
+            silent=silent,
+            paid=self.paid_broadcast,
         )
-        return Result(row, message_id=message.message_id)
+        return Result(row, message_id=message_id)
 
     async def _edit(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
         """Mark the chat's copy of the original (a resident's message or a channel's post); an
@@ -280,7 +282,10 @@ class Sender:
             return Result(row, deferred=True, error="original copy not sent yet")
         if state is not State.SENT or target is None:
             return Result(row, skipped=True, error="no copy to edit")
-        await self.bot.edit_message_text(text, chat_id=row.chat_id, message_id=target)
+        if row.kind is Kind.EDIT:  # a resident's copy: the fan-out's lean call
+            await self.api.edit_message_text(row.chat_id, target, text)
+        else:
+            await self.bot.edit_message_text(text, chat_id=row.chat_id, message_id=target)
         return Result(row, message_id=target)
 
     async def _post(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
