@@ -18,7 +18,6 @@ from domain.gazetteer import Gazetteer
 from storage.alert_queries import get_alert
 from storage.audit import export_audit_rows
 from storage.status_queries import AlertFilter, search_alerts
-from usecases import sms as sms_usecases
 from usecases import status
 from views.map import render_situation
 
@@ -67,8 +66,7 @@ async def district_status(services: ServicesDep, slug: str, _caller: StaffCaller
     found = StatusOut.of(
         report.status, subscribers=report.subscribers or 0, channels=report.channels
     )
-    cut = await sms_usecases.shutdowns(database=services.database)
-    return found.model_copy(update={"data_shutdown_since": cut.get(slug)})
+    return found.model_copy(update={"data_shutdown_since": report.shutdown_since})
 
 
 @router.get("/overview", response_model=OverviewOut)
@@ -80,9 +78,8 @@ async def overview(services: ServicesDep, _caller: StaffCaller) -> OverviewOut:
         now=datetime.now(UTC),
         stale_after=_stale_after(services),
     )
-    cut = await sms_usecases.shutdowns(database=services.database)
     found = OverviewOut.of(report.overview, channels=report.channels)
-    return found.model_copy(update={"data_shutdowns": cut})
+    return found.model_copy(update={"data_shutdowns": report.shutdowns})
 
 
 DistrictQ = Annotated[str | None, Query(description="District slug, e.g. quetta")]

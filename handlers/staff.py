@@ -15,16 +15,14 @@ from domain.gazetteer import District, ResolutionKind, normalize_digits
 from domain.roles import Action, can
 from handlers.access import requires, role_of
 from handlers.common import argument_text, load_resident, reply, stale_button
-from usecases import sms as sms_usecases
 from usecases import status
-from usecases.checkins import checkin_counts, service_health
 from views import channels as channel_views
-from views import checkins as checkin_views
 from views import history as history_views
 from views import residents as views
 from views import staff as staff_views
 from views.map import render_situation
 from views.sms import shutdown_line
+from views.status_reply import status_reply
 
 log = logging.getLogger(__name__)
 DEFAULT_HISTORY_DAYS = 7
@@ -86,8 +84,7 @@ async def show_overview(update: Update, context: Context) -> None:
         _, report.overview, gazetteer=services.gazetteer, tz=services.settings.tz
     )
     channels = channel_views.status_lines(_, report.channels, overview=True)
-    cut = await sms_usecases.shutdowns(database=services.database)
-    line = shutdown_line(_, cut, gazetteer=services.gazetteer)
+    line = shutdown_line(_, report.shutdowns, gazetteer=services.gazetteer)
     extra = [x for x in (channels, line) if x]
     await reply(update, "\n\n".join([text, *extra]))
 
@@ -182,38 +179,21 @@ async def _district_named(
 async def _status_text(update: Update, context: Context, district: District) -> str:
     _resident, _ = await load_resident(update, context)
     services = context.services
-    full = can(await role_of(update, context), Action.VIEW_STATUS)
     report = await status.district_status(
         database=services.database,
         gazetteer=services.gazetteer,
         district=district.slug,
         now=datetime.now(UTC),
         stale_after=_stale_after(context),
-        count_subscribers=full,
+        count_subscribers=can(await role_of(update, context), Action.VIEW_STATUS),
     )
-    picture = report.status
-    cut = await sms_usecases.shutdowns(database=services.database)
-    here = {d: t for d, t in cut.items() if d == district.slug}
-    line = shutdown_line(_, here, gazetteer=services.gazetteer)
-    if not full:
-        text = staff_views.public_status(_, picture, gazetteer=services.gazetteer)
-        return text + (f"\n\n{line}" if line else "")
-    text = staff_views.district_status(
+    return status_reply(
         _,
-        picture,
+        report,
         gazetteer=services.gazetteer,
         tz=services.settings.tz,
-        subscribers=report.subscribers or 0,
+        reached=services.metrics.telegram_reached_at,
     )
-    channels = channel_views.status_lines(_, report.channels, overview=False)
-    answers = await checkin_counts(database=services.database, district=district.slug)
-    health = await service_health(database=services.database, metrics=services.metrics)
-    lines = checkin_views.checkins_block(_, answers, gazetteer=services.gazetteer)
-    service = checkin_views.service_line(
-        _, reached=health.telegram_reached_at, now=picture.now, queue_depth=health.queue_depth
-    )
-    shutdown = [line] if line else []
-    return "\n".join([text, *([channels] if channels else []), *shutdown, *lines, "", service])
 
 
 async def _history_text(update: Update, context: Context, district: District, days: int) -> str:

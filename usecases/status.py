@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 
 from domain import status as summaries
 from domain.alerts import Alert, Severity
+from domain.checkins import CheckinCounts
 from domain.gazetteer import Gazetteer
+from storage import checkins, delivery_upkeep, sms
 from storage.channels import LinkedChannel, list_channels
 from storage.db import Database
 from storage.residents import count_subscribers_by_district
@@ -22,6 +24,11 @@ class DistrictReport:
     subscribers: int | None
     # Linked channels with their cached member counts (for the team only, like subscribers).
     channels: tuple[LinkedChannel, ...] = ()
+    # A declared data shutdown of the district: since when (None: none declared).
+    shutdown_since: datetime | None = None
+    # For the team only: residents' check-in answers (counts) and the outbox's depth.
+    checkins: tuple[CheckinCounts, ...] = ()
+    queue_depth: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +57,31 @@ async def district_status(
     stale_after: timedelta,
     count_subscribers: bool,
 ) -> DistrictReport:
-    """One district's status in one read; subscribers are counted for the team only."""
+    """One district's status in one read. Subscribers, channels, check-ins and the queue are
+    the team's (`count_subscribers`); the declared shutdown is everyone's."""
+    counts: dict[str, int] | None = None
+    linked: list[LinkedChannel] = []
+    answers: list[CheckinCounts] = []
+    depth: int | None = None
     async with database.read() as session:
         published = await list_published_since(session, since=now - summaries.WINDOW)
-        counts = await count_subscribers_by_district(session) if count_subscribers else None
-        linked = await list_channels(session, districts=[district]) if count_subscribers else []
+        shutdown = (await sms.list_shutdowns(session)).get(district)
+        if count_subscribers:
+            counts = await count_subscribers_by_district(session)
+            linked = await list_channels(session, districts=[district])
+            answers = await checkins.counts(session, district=district)
+            depth = await delivery_upkeep.queue_depth(session)
     picture = summaries.district_status(
         published, district=district, now=now, gazetteer=gazetteer, stale_after=stale_after
     )
-    subscribers = counts.get(district, 0) if counts is not None else None
-    return DistrictReport(picture, subscribers, tuple(linked))
+    return DistrictReport(
+        picture,
+        counts.get(district, 0) if counts is not None else None,
+        tuple(linked),
+        shutdown_since=shutdown,
+        checkins=tuple(answers),
+        queue_depth=depth,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,17 +90,19 @@ class OverviewReport:
 
     overview: summaries.Overview
     channels: tuple[LinkedChannel, ...]
+    shutdowns: dict[str, datetime]  # districts under a declared data shutdown, and since when
 
 
 async def overview(
     *, database: Database, gazetteer: Gazetteer, now: datetime, stale_after: timedelta
 ) -> OverviewReport:
-    """The province by division and district, with the linked channels."""
+    """The province by division and district, with the linked channels and shutdowns."""
     async with database.read() as session:
         published = await list_published_since(session, since=now - summaries.WINDOW)
         linked = await list_channels(session)
+        shutdowns = await sms.list_shutdowns(session)
     view = summaries.overview(published, now=now, gazetteer=gazetteer, stale_after=stale_after)
-    return OverviewReport(view, tuple(linked))
+    return OverviewReport(view, tuple(linked), shutdowns)
 
 
 async def districts(
