@@ -14,6 +14,9 @@ FREE_BROADCAST_RATE = 30.0
 # A shared budget hands out slots for this much time at once (one database round trip each):
 # 6 slots at 30/s, 200 at 1,000/s; uncapped, 64 at a time.
 RESERVATION_HORIZON = 0.2
+# However high the rate, a slot more than this late is given up: catching up a longer stall in
+# one burst met the fake's 429s at 1,000/s once sends became cheap enough to use every slot.
+MAX_LATENESS = 0.005
 UNCAPPED_BATCH = 64
 
 
@@ -72,10 +75,11 @@ class SlotClock:
     @property
     def lateness(self) -> float:
         """How late a booked slot may still be used: sent later, it could make `rate` + 1
-        sends fall into one second of Telegram's window, so it is given up instead."""
+        sends fall into one second of Telegram's window, so it is given up instead; and never
+        more than MAX_LATENESS, so a stalled event loop does not catch up in one burst."""
         if self.unlimited:
             return math.inf
-        return max(self.tolerance, (self.rate - 1) * self.interval - 1)
+        return max(self.tolerance, min((self.rate - 1) * self.interval - 1, MAX_LATENESS))
 
     @property
     def batch(self) -> int:

@@ -10,7 +10,7 @@ import pytest
 
 from domain.alerts import Alert, MsgType, Severity, Status, Urgency
 from domain.delivery.attention import is_routine, rings
-from domain.delivery.pacing import ChatSpacing, SlotClock
+from domain.delivery.pacing import MAX_LATENESS, ChatSpacing, SlotClock
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import (
     Audience,
@@ -161,7 +161,9 @@ def test_slot_clock_books_consecutive_slots_and_holds_through_a_pause() -> None:
     clock.hold(20.0)
     assert clock.reserve(11.0, 1) == 20.0
     assert clock.batch == 6 and SlotClock(1000).batch == 200 and SlotClock(0).batch == 64
-    assert SlotClock(1000).lateness > SlotClock(30).lateness == SlotClock(30).tolerance
+    # A late slot is used up to the tolerance at 30/s, and never more than MAX_LATENESS late.
+    assert SlotClock(30).lateness == SlotClock(30).tolerance
+    assert SlotClock(1000).tolerance < SlotClock(1000).lateness == MAX_LATENESS
 
 
 def test_chat_spacing_tells_a_chat_flood_from_the_bots() -> None:
