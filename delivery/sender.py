@@ -12,17 +12,17 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from core.metrics import Metrics
 from delivery.bulk import BulkApi
 from delivery.compose import AlertBook
-from delivery.limiter import PriorityRateLimiter, retry_after_seconds, sending_as
+from delivery.limiter import PriorityRateLimiter, sending_as
+from delivery.outcomes import Result, classify
 from domain.delivery.attention import rings
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import (
@@ -42,43 +42,9 @@ from storage.delivery_queue import Claimed
 log = logging.getLogger(__name__)
 RECORD_BATCH = 64
 RECORD_INTERVAL = 0.05  # seconds: a send is recorded within this, or when a batch fills up
-_GONE = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated")
-_NO_COPY = ("message to edit not found", "message can't be edited")
 Copy = tuple[State, int | None]  # the original copy an edit row marks: its state, message id
 _NO_COPY_ROW: Copy = (State.SKIPPED, None)
 Job = tuple[Claimed, Copy, bool]  # a row, the copy it edits, and whether to send it silently
-
-
-@dataclass(slots=True)
-class Result:
-    """How one row's attempt ended."""
-
-    row: Claimed
-    message_id: int | None = None
-    failure: Failure | None = None
-    skipped: bool = False
-    error: str = ""
-    retry_after: timedelta | None = None
-    new_chat_id: int | None = None
-    deferred: bool = False  # an edit whose original copy is still on its way
-
-
-def classify(row: Claimed, exc: TelegramError) -> Result:
-    """Telegram's answer in the engine's terms."""
-    if isinstance(exc, RetryAfter):
-        wait = timedelta(seconds=retry_after_seconds(exc))
-        return Result(row, failure=Failure.RATE_LIMITED, error=exc.message, retry_after=wait)
-    if isinstance(exc, ChatMigrated):
-        return Result(row, failure=Failure.MIGRATED, error=exc.message, new_chat_id=exc.new_chat_id)
-    if isinstance(exc, Forbidden):
-        return Result(row, failure=Failure.GONE, error=exc.message)
-    if isinstance(exc, BadRequest):
-        text = exc.message.lower()
-        if row.kind in EDIT_OF and any(n in text for n in _NO_COPY):
-            return Result(row, skipped=True, error=exc.message)
-        gone = any(n in text for n in _GONE)
-        return Result(row, failure=Failure.GONE if gone else Failure.REJECTED, error=exc.message)
-    return Result(row, failure=Failure.TRANSIENT, error=exc.message or type(exc).__name__)
 
 
 class Sender:
