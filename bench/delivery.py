@@ -282,68 +282,43 @@ async def main(args: argparse.Namespace) -> None:
         ).database_url
         database = Database(database_url)
         await migrate(database)
-        await add_residents(database, range_of("quetta", args.n), ["quetta"])
-        await add_residents(database, range_of("kech", args.capped_n), ["kech"])
-        await add_residents(database, range_of("pishin", args.paid_n), ["pishin"])
+        # name, district, N, DELIVERY_RATE, the fake's free cap, paid broadcast
+        engine_runs = [
+            ("engine, API unlimited", "quetta", args.n, 0, None, False),
+            ("engine, 30/s cap", "kech", args.capped_n, 30, 30, False),
+            ("engine, paid broadcast at 1,000/s", "pishin", args.paid_n, 1000, 30, True),
+        ]
+        for _name, district, n, *_rest in engine_runs:
+            await add_residents(database, range_of(district, n), [district])
         await database.dispose()
         async with standalone_fake() as (url, control):
             raw = await run_raw(url, DEFAULT_TOKEN, 5000, 8, 1000)
             rows = [
                 await engine_run(
-                    "engine, API unlimited",
+                    name,
                     url=url,
                     control=control,
                     database_url=database_url,
-                    district="quetta",
-                    n=args.n,
-                    rate=0,
-                    fake_rate=None,
-                ),
-                await engine_run(
-                    "engine, 30/s cap",
-                    url=url,
-                    control=control,
-                    database_url=database_url,
-                    district="kech",
-                    n=args.capped_n,
-                    rate=30,
-                    fake_rate=30,
-                ),
-                await engine_run(
-                    "engine, paid broadcast at 1,000/s",
-                    url=url,
-                    control=control,
-                    database_url=database_url,
-                    district="pishin",
-                    n=args.paid_n,
-                    rate=1000,
-                    fake_rate=30,
-                    paid=True,
-                ),
-            ]
-            baseline_n = min(args.n, args.baseline_n)
-            rows.append(
-                await baseline_run(
-                    "naive PTB loop, unlimited",
-                    naive_loop,
-                    url=url,
-                    control=control,
-                    chats=range_of("quetta", baseline_n),
-                    fake_rate=None,
+                    district=district,
+                    n=n,
+                    rate=rate,
+                    fake_rate=fake_rate,
+                    paid=paid,
                 )
-            )
-            for name, runner in (
-                ("naive PTB loop, 30/s cap", naive_loop),
-                ("AIORateLimiter+gather, 30/s cap", aio_rate_limiter_gather),
-            ):
+                for name, district, n, rate, fake_rate, paid in engine_runs
+            ]
+            # The two PTB baselines on the same fake: unlimited, then under the 30/s cap.
+            unlimited_n, capped_n = min(args.n, args.baseline_n), args.capped_n
+            baselines = [
+                ("naive PTB loop, unlimited", naive_loop, "quetta", unlimited_n, None),
+                ("naive PTB loop, 30/s cap", naive_loop, "kech", capped_n, 30),
+                ("AIORateLimiter+gather, 30/s cap", aio_rate_limiter_gather, "kech", capped_n, 30),
+            ]
+            for name, runner, district, n, fake_rate in baselines:
+                chats = range_of(district, n)
                 rows.append(
                     await baseline_run(
-                        name,
-                        runner,
-                        url=url,
-                        control=control,
-                        chats=range_of("kech", args.capped_n),
-                        fake_rate=30,
+                        name, runner, url=url, control=control, chats=chats, fake_rate=fake_rate
                     )
                 )
     print(
