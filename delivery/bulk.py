@@ -11,7 +11,6 @@ which maps Telegram's answers to the same exceptions (`RetryAfter`, `Forbidden`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from telegram import Bot
@@ -22,7 +21,7 @@ from delivery.limiter import PriorityRateLimiter
 
 # What the bot's Defaults give every PTB call (bot/app.py), spelled as Telegram reads them.
 _HTML = {"parse_mode": "HTML", "link_preview_options": '{"is_disabled": true}'}
-Params = Mapping[str, str | int | bool | None]
+Params = dict[str, str | int | bool | None]
 
 
 def request_data(params: Params) -> RequestData:
@@ -40,8 +39,9 @@ def request_data(params: Params) -> RequestData:
 class BulkApi:
     """sendMessage and editMessageText for the fan-out, through the bot's limiter and request."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, limiter: PriorityRateLimiter | None) -> None:
         self._bot = bot
+        self._limiter = limiter
 
     async def send_message(
         self, chat_id: int, text: str, *, markup: str | None, silent: bool, paid: bool
@@ -61,7 +61,8 @@ class BulkApi:
         return int(answer["message_id"])
 
     async def edit_message_text(self, chat_id: int, message_id: int, text: str) -> None:
-        """Replace a message's text (HTML); with no keyboard, it takes the buttons off."""
+        """Replace a message's text (HTML) in a private chat or a channel; with no keyboard, it
+        takes the buttons off."""
         params: Params = {"chat_id": chat_id, "message_id": message_id, "text": text, **_HTML}
         await self._call("editMessageText", params)
 
@@ -72,7 +73,6 @@ class BulkApi:
         async def post() -> dict[str, Any] | list[dict[str, Any]] | bool:
             return await bot.request.post(f"{bot.base_url}/{method}", request_data=body)
 
-        limiter = getattr(bot, "rate_limiter", None)
-        if not isinstance(limiter, PriorityRateLimiter):
+        if self._limiter is None:
             return await post()
-        return await limiter.process_request(post, (), {}, method, dict(params), None)
+        return await self._limiter.process_request(post, (), {}, method, params, None)

@@ -63,7 +63,8 @@ class Sender:
         paid_broadcast: bool,
     ) -> None:
         self.bot, self.database, self.book, self.metrics = bot, database, book, metrics
-        self.api = BulkApi(bot)  # residents' copies and their edits skip PTB's object model
+        # Residents' copies and every edit skip PTB's object model (delivery.bulk).
+        self.api = BulkApi(bot, self.limiter)
         self.owner = owner
         self.concurrency = concurrency
         self.policy = policy
@@ -248,10 +249,7 @@ class Sender:
             return Result(row, deferred=True, error="original copy not sent yet")
         if state is not State.SENT or target is None:
             return Result(row, skipped=True, error="no copy to edit")
-        if row.kind is Kind.EDIT:  # a resident's copy: the fan-out's lean call
-            await self.api.edit_message_text(row.chat_id, target, text)
-        else:
-            await self.bot.edit_message_text(text, chat_id=row.chat_id, message_id=target)
+        await self.api.edit_message_text(row.chat_id, target, text)
         return Result(row, message_id=target)
 
     async def _post(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
