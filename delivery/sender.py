@@ -11,18 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, ReplyParameters
-from telegram.error import BadRequest, TelegramError
+from telegram import Bot
 
 from core.metrics import Metrics
-from delivery.bulk import BulkApi
+from delivery.attempts import NO_COPY_ROW, Attempts, Copy
 from delivery.compose import AlertBook
-from delivery.limiter import PriorityRateLimiter, sending_as
-from delivery.outcomes import Result, classify
+from delivery.limiter import PriorityRateLimiter
+from delivery.outcomes import Result
 from domain.delivery.attention import rings
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import (
@@ -31,7 +29,6 @@ from domain.delivery.rules import (
     REFERS_TO,
     Failure,
     Kind,
-    Priority,
     State,
     after_failure,
 )
@@ -42,8 +39,6 @@ from storage.delivery_queue import Claimed
 log = logging.getLogger(__name__)
 RECORD_BATCH = 64
 RECORD_INTERVAL = 0.05  # seconds: a send is recorded within this, or when a batch fills up
-Copy = tuple[State, int | None]  # the original copy an edit row marks: its state, message id
-_NO_COPY_ROW: Copy = (State.SKIPPED, None)
 Job = tuple[Claimed, Copy, bool]  # a row, the copy it edits, and whether to send it silently
 
 
@@ -63,13 +58,11 @@ class Sender:
         paid_broadcast: bool,
     ) -> None:
         self.bot, self.database, self.book, self.metrics = bot, database, book, metrics
-        # Residents' copies and every edit skip PTB's object model (delivery.bulk).
-        self.api = BulkApi(bot, self.limiter)
+        self.attempts = Attempts(bot, self.limiter, book, paid_broadcast=paid_broadcast)
         self.owner = owner
         self.concurrency = concurrency
         self.policy = policy
         self.lease = policy.lease
-        self.paid_broadcast = paid_broadcast
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
         self._queue: asyncio.Queue[Job | None] = asyncio.Queue()
@@ -79,13 +72,6 @@ class Sender:
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
         self._rng = random.Random()  # noqa: S311 - jitter, not security
-        # One send path per outbox row kind.
-        self._send_by_kind: dict[Kind, Callable[[Claimed, Copy, str, bool], Awaitable[Result]]] = {
-            Kind.SEND: self._send,
-            Kind.EDIT: self._edit,
-            Kind.CHANNEL_POST: self._post,
-            Kind.CHANNEL_EDIT: self._edit,
-        }
         # Several workers (PostgreSQL): the per-chat spacing is kept at claim time as well.
         self._chat_gaps = (
             None
@@ -178,7 +164,7 @@ class Sender:
                     targets.update({(alert_id, kind, c): copy for c, copy in copies.items()})
             muted = await self._muted(session, rows, now)
         for row in rows:
-            copy = targets.get((row.alert_id, row.kind, row.chat_id), _NO_COPY_ROW)
+            copy = targets.get((row.alert_id, row.kind, row.chat_id), NO_COPY_ROW)
             self._queue.put_nowait((row, copy, self._silent(row, muted)))
         return len(rows)
 
@@ -204,7 +190,7 @@ class Sender:
 
     async def _work(self) -> None:
         while (job := await self._queue.get()) is not None:
-            result = await self._deliver(*job)
+            result = await self.attempts.deliver(*job)
             await self._room.acquire()
             self._results.append(result)
             # A channel post is recorded at once: a crash then repeats no post to thousands.
@@ -212,59 +198,6 @@ class Sender:
                 self._flush_soon.set()
             if self._queue.qsize() < self.concurrency:
                 self._hungry.set()
-
-    async def _deliver(self, row: Claimed, copy: Copy, silent: bool) -> Result:
-        if self.book.get(row.alert_id) is None:
-            return Result(row, skipped=True, error="alert gone")
-        try:
-            text = self.book.text(row)
-            with sending_as(Priority(row.priority)):
-                return await self._send_by_kind[row.kind](row, copy, text, silent)
-        except BadRequest as exc:
-            if row.kind in EDIT_OF and "not modified" in exc.message.lower():
-                return Result(row, message_id=copy[1])  # an edit repeated after a crash
-            return classify(row, exc)
-        except TelegramError as exc:
-            return classify(row, exc)
-        except Exception as exc:  # a bug must not stop the fan-out; the row is retried
-            log.exception("delivery %s failed unexpectedly", row.id)
-            return Result(row, failure=Failure.TRANSIENT, error=repr(exc))
-
-    async def _send(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
-        """A resident's copy: a new private message, with the check-in and mute buttons."""
-        message_id = await self.api.send_message(
-            row.chat_id,
-            text,
-            markup=self.book.markup(row),
-            silent=silent,
-            paid=self.paid_broadcast,
-        )
-        return Result(row, message_id=message_id)
-
-    async def _edit(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
-        """Mark the chat's copy of the original (a resident's message or a channel's post); an
-        edit makes no sound, and without markup it takes the buttons off the closed copy."""
-        state, target = copy
-        if state in (State.PENDING, State.CLAIMED):
-            return Result(row, deferred=True, error="original copy not sent yet")
-        if state is not State.SENT or target is None:
-            return Result(row, skipped=True, error="no copy to edit")
-        await self.api.edit_message_text(row.chat_id, target, text)
-        return Result(row, message_id=target)
-
-    async def _post(self, row: Claimed, copy: Copy, text: str, silent: bool) -> Result:
-        """Post to a channel; a correction replies to the channel's post of the original."""
-        state, target = copy
-        if self.book.original_id(row.alert_id) is not None and state in (
-            State.PENDING,
-            State.CLAIMED,
-        ):
-            return Result(row, deferred=True, error="original post not sent yet")
-        reply = ReplyParameters(target, allow_sending_without_reply=True) if target else None
-        message = await self.bot.send_message(
-            row.chat_id, text, reply_parameters=reply, disable_notification=silent
-        )
-        return Result(row, message_id=message.message_id)
 
     async def _record_loop(self) -> None:
         while not self._done.is_set():
