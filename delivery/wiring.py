@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.events import (  # type: ignore[import-untyped]
@@ -76,8 +76,15 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
         (quiet_note_tick, policy.quiet_note_interval, "quiet-notes"),
     ]
     for callback, interval, name in jobs:
+        # PTB's first=0 does not run a job at once (APScheduler counts from when it was added,
+        # and the scheduler starts later, so the first run slips a whole interval). A worker
+        # restarted mid fan-out must resume at once, so dispatch is given its first run time
+        # outright; the other ticks may wait their interval.
+        kwargs: dict[str, object] = dict(JOB_KWARGS)
+        if name == DISPATCH_JOB:
+            kwargs = {**JOB_KWARGS, "next_run_time": datetime.now(UTC)}
         job_queue.run_repeating(
-            guard.wrap(callback), interval, first=0, name=name, data=engine, job_kwargs=JOB_KWARGS
+            guard.wrap(callback), interval, name=name, data=engine, job_kwargs=kwargs
         )
 
     if engine.sms is not None:

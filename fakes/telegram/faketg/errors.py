@@ -46,10 +46,15 @@ def forbidden(message: str) -> ApiError:
     return ApiError(403, f"Forbidden: {message}")
 
 
-def too_many_requests(retry_after: float) -> ApiError:
-    """429 with parameters.retry_after, a whole number of seconds >= 1 as Telegram sends."""
-    seconds = max(1, math.ceil(retry_after))
-    return ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
+def too_many_requests(retry_after: float, *, second: float = 1.0) -> ApiError:
+    """429 with parameters.retry_after, a whole number of seconds >= 1 as Telegram sends.
+
+    ``retry_after`` is real seconds. A fake whose second is shortened (Faults.second) reports
+    the same whole number of its own seconds, in real seconds: 0.1 s for "1" at second=0.1.
+    """
+    whole = max(1, math.ceil(retry_after / second - 1e-9))
+    seconds: float = whole if second == 1.0 else whole * second
+    return ApiError(429, f"Too Many Requests: retry after {seconds:g}", {"retry_after": seconds})
 
 
 def server_error(status: int) -> ApiError:

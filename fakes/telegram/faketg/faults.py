@@ -31,6 +31,11 @@ class Faults:
     caps sends to one chat (Telegram asks for <= 1 msg/s per chat). Sends with
     ``allow_paid_broadcast`` are not counted in ``rate_limit`` but in a window of their
     own capped by ``paid_rate_limit`` (Telegram's 1,000/s; None: uncapped).
+
+    ``second`` is how long the fake's second lasts in real time. Every limit and every
+    retry_after is counted in the fake's seconds, so a test that shortens it to 0.1 plays the
+    same flood-control story (caps, penalties, pauses) ten times as fast; the bot under test is
+    then given rates per real second to match (ten times Telegram's).
     """
 
     blocked: set[int] = field(default_factory=set)
@@ -44,6 +49,7 @@ class Faults:
     # in one chat (sliding 60 s window); None = not enforced.
     group_per_minute: float | None = None
     retry_after: int | None = None  # fixed retry_after for rate-limit 429s; None = computed
+    second: float = 1.0
     fail_rate: float = 0.0
     fail_statuses: tuple[int, ...] = (502, 500)
     # Share of random 5xx served AFTER the message was stored: the user got it but
@@ -84,7 +90,7 @@ class Faults:
                 entry.count -= 1
                 if entry.count <= 0:
                     self._fail_next.remove(entry)
-                return _forced_error(entry)
+                return _forced_error(entry, self.second)
         return None
 
     def random_failure(self) -> int | None:
@@ -116,6 +122,7 @@ class Faults:
         self.rate_limit = self.per_chat_rate = self.retry_after = None
         self.group_per_minute = None
         self.paid_rate_limit = PAID_BROADCAST_RATE
+        self.second = 1.0
         self.fail_rate = self.fail_after_delivery = self.latency_ms = 0.0
         self._fail_next.clear()
 
@@ -131,6 +138,7 @@ class Faults:
             "per_chat_rate": self.per_chat_rate,
             "group_per_minute": self.group_per_minute,
             "retry_after": self.retry_after,
+            "second": self.second,
             "fail_rate": self.fail_rate,
             "fail_statuses": list(self.fail_statuses),
             "fail_after_delivery": self.fail_after_delivery,
@@ -154,6 +162,10 @@ class Faults:
                 "group_per_minute",
             ):
                 setattr(self, key, None if value is None else float(value))
+            elif key == "second":
+                if float(value) <= 0:
+                    raise ValueError("second must be positive")
+                self.second = float(value)
             elif key in ("fail_rate", "fail_after_delivery", "latency_ms"):
                 setattr(self, key, float(value))
             elif key == "fail_statuses":
@@ -170,9 +182,9 @@ class Faults:
             self.retry_after = int(self.retry_after)
 
 
-def _forced_error(entry: _FailNext) -> ApiError:
+def _forced_error(entry: _FailNext, second: float) -> ApiError:
     if entry.status == 429:
-        return too_many_requests(entry.retry_after or 1)
+        return too_many_requests((entry.retry_after or 1) * second, second=second)
     if entry.description:
         return ApiError(entry.status, entry.description)
     texts = {400: "Bad Request: forced failure", 403: "Forbidden: forced failure"}
@@ -191,28 +203,32 @@ class FloodControl:
 
     def check(self, faults: Faults, chat_id: int, now: float, *, paid: bool = False) -> None:
         """Raise 429 if a send to ``chat_id`` now would exceed a limit."""
+        second = faults.second
+        fixed = faults.retry_after * second if faults.retry_after else None
         if now < self._penalty_until:
-            raise too_many_requests(self._penalty_until - now)
+            raise too_many_requests(self._penalty_until - now, second=second)
         if faults.per_chat_rate:
             last = self._chat_last.get(chat_id)
-            gap = 1.0 / faults.per_chat_rate
+            gap = second / faults.per_chat_rate
             if last is not None and now - last < gap:
-                raise too_many_requests(faults.retry_after or gap - (now - last))
+                raise too_many_requests(fixed or gap - (now - last), second=second)
         if faults.group_per_minute and chat_id < 0:
             sends = self._group_sends.get(chat_id)
-            while sends and sends[0] <= now - 60.0:
+            while sends and sends[0] <= now - 60.0 * second:
                 sends.popleft()
             if sends and len(sends) >= faults.group_per_minute:
-                raise too_many_requests(faults.retry_after or sends[0] + 60.0 - now)
+                wait = fixed or sends[0] + 60.0 * second - now
+                raise too_many_requests(wait, second=second)
         cap = faults.paid_rate_limit if paid else faults.rate_limit
         if cap:
             window = self._paid_window if paid else self._window
-            while window and window[0] <= now - 1.0:
+            while window and window[0] <= now - second:
                 window.popleft()
             if len(window) >= cap:
-                wait = faults.retry_after or math.ceil(window[0] + 1.0 - now)
-                self._penalty_until = now + max(1, wait)
-                raise too_many_requests(self._penalty_until - now)
+                # Whole (fake) seconds, at least one, as Telegram's penalties are.
+                wait = fixed or math.ceil((window[0] + second - now) / second - 1e-9) * second
+                self._penalty_until = now + max(second, wait)
+                raise too_many_requests(self._penalty_until - now, second=second)
 
     def record(self, chat_id: int, now: float, *, paid: bool = False) -> None:
         """Count a send that went through."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
 
 import pytest
@@ -66,6 +67,26 @@ async def test_fixed_retry_after_is_reported(bot: Bot, fake: FakeTelegram) -> No
     with pytest.raises(RetryAfter) as err:
         await bot.send_message(CHAT, "two")
     assert err.value.retry_after == dtm.timedelta(seconds=7)
+
+
+async def test_a_short_second_plays_flood_control_faster(bot: Bot, fake: FakeTelegram) -> None:
+    fake.faults.second = 0.05  # the fake's second lasts 50 ms
+    fake.faults.rate_limit = 2
+    for i in range(2):
+        await bot.send_message(CHAT + i, "ok")
+    with pytest.raises(RetryAfter) as err:
+        await bot.send_message(CHAT, "over the cap")
+    # One of the fake's seconds, the least penalty Telegram gives, in real seconds.
+    assert err.value.retry_after == dtm.timedelta(seconds=0.05)
+    await asyncio.sleep(0.05)  # the penalty is the subject: let that much time pass
+    await bot.send_message(CHAT, "after the penalty")
+    assert fake.stats.too_many_requests == 1 and fake.stats.messages_sent == 3
+    assert fake.faults.to_json()["second"] == 0.05
+
+
+def test_a_second_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="second must be positive"):
+        Faults().update({"second": 0})
 
 
 async def test_per_chat_limit(bot: Bot, fake: FakeTelegram) -> None:
