@@ -15,11 +15,17 @@ PRODUCTION_RATE = 30.0
 def settings(
     settings: Callable[..., Settings], request: pytest.FixtureRequest
 ) -> Callable[..., Settings]:
-    """The shared test settings; a `paced` test gets the production send rate."""
-    if request.node.get_closest_marker("paced") is None:
+    """The shared test settings; a `paced` test gets the production send rate.
+
+    `paced(second=0.1)` is for a test that shortens the fake's second (fake.faults.second):
+    the bot then sends at production's rate per *fake* second, ten times as many per real one.
+    """
+    marker = request.node.get_closest_marker("paced")
+    if marker is None:
         return settings
+    rate = PRODUCTION_RATE / float(marker.kwargs.get("second", 1.0))
 
     def make(**overrides: object) -> Settings:
-        return settings(**{"delivery_rate": PRODUCTION_RATE, **overrides})
+        return settings(**{"delivery_rate": rate, **overrides})
 
     return make
