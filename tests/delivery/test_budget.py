@@ -177,7 +177,8 @@ async def test_a_chat_busy_in_one_worker_is_not_claimed_by_another(database: Dat
 async def test_paid_broadcast_fans_out_at_its_own_cap_and_edits_at_the_free_one(
     fake: FakeTelegram, database: Database, settings: Callable[..., Settings]
 ) -> None:
-    chats = await add_residents(database, range(10_000, 10_200))
+    # Twice the free cap: edits sent any faster than 30/s would meet a 429 within a second.
+    chats = await add_residents(database, range(10_000, 10_060))
     fake.faults.rate_limit = 30  # Telegram's free broadcast limit: edits, replies, progress
     fake.faults.paid_rate_limit = 1000
     config = settings(telegram_api_base_url=fake.base_url, delivery_rate=1000, paid_broadcast=True)

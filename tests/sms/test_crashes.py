@@ -24,8 +24,8 @@ from tests.sms.conftest import NUMBER_KEY
 from tests.sms.helpers import add_sms_residents, eventually, numbers
 
 ROOT = Path(__file__).resolve().parents[2]
-RECIPIENTS = 1000
-RATE = 250.0  # submit_sm per second: the fan-out takes seconds, so the kill lands inside it
+RECIPIENTS = 600
+RATE = 500.0  # submit_sm per second: the fan-out takes a second, so the kill lands inside it
 # The documented bound: a batch per lane, submitted but not yet recorded when the worker died.
 DUPLICATE_BOUND = LANES * window_for(RATE)
 
