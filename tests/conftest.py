@@ -4,6 +4,7 @@ Bot API server, and the real Application running against it."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 
 # PTB 22 warns (an error under filterwarnings=error) unless durations are timedeltas; opt in
@@ -32,18 +33,28 @@ ADMIN_ID = 900001
 _schema_ready: set[str] = set()
 MS = timedelta(milliseconds=1)
 # Production's delivery waits in milliseconds where tests wait on them: backoff, per-chat
-# spacing, deferred edits, and an idle sender's look for rows that became due. Telegram's
-# retry_after stays honoured in full: the fake enforces its rate limit in real time, so a
-# shortened pause would only meet another 429. The ticks keep their intervals (tests wake the
-# dispatcher themselves; a 2 s progress tick keeps an operator's live report from slipping in
-# before the reply a conversation test waits for); engine tests speed progress up themselves.
+# spacing, deferred edits, an idle sender's look for rows that became due, and the pause after a
+# 429 without a retry_after (or an SMSC's throttling). Telegram's retry_after is honoured in
+# full: the fake enforces its limits in real time, in whole seconds unless a test shortens the
+# fake's second (fake.faults.second), and the margin over it is the fake's, not the network's.
+# The ticks keep their intervals (tests wake the dispatcher themselves; a 2 s progress tick
+# keeps an operator's live report from slipping in before the reply a conversation test waits
+# for); tests that wait for a report speed it up (quick_progress).
 FAST_DELIVERY = DeliveryPolicy(
     backoff_base=20 * MS,
     backoff_cap=500 * MS,
+    retry_after_default=50 * MS,
+    retry_after_margin=10 * MS,
     private_chat_interval=20 * MS,
     group_chat_interval=60 * MS,
     edit_defer=20 * MS,
     idle_poll=250 * MS,
+)
+
+# For a test that waits for an operator's live report and has no conversation it could slip into.
+QUICK_PROGRESS = dataclasses.replace(FAST_DELIVERY, progress_interval=100 * MS)
+quick_progress = pytest.mark.parametrize(
+    "delivery_policy", [QUICK_PROGRESS], ids=["quick-progress"]
 )
 
 

@@ -93,6 +93,7 @@ async def test_one_429_pauses_every_process_of_the_bot(
 async def test_a_per_chat_429_holds_that_chat_only(fake: FakeTelegram) -> None:
     throttled = asyncio.Event()
     limiter = PriorityRateLimiter(0, policy=POLICY, on_throttled=throttled.set)
+    fake.faults.second = 0.1  # Telegram's flood control, ten times as fast
     fake.faults.per_chat_rate = 1  # an operator's chat during a burst of replies
     bot = await started(fake, limiter)
     done: list[str] = []

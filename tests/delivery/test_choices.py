@@ -18,6 +18,7 @@ from faketg.user import FakeUser
 from storage import deliveries, delivery_queue, delivery_reports, delivery_upkeep, residents, team
 from storage.audience import resident
 from storage.db import Database
+from tests.conftest import quick_progress
 from tests.delivery.helpers import AUTHOR, add_residents, correct, publish
 from tests.delivery.test_planning import NOON, NOW, plan, rows, send_all
 
@@ -168,6 +169,7 @@ async def test_corrections_cancels_and_team_copies_are_never_withdrawn(
     assert await claim(database) == [1, 1, 2, 2]
 
 
+@quick_progress
 async def test_a_resident_who_unsubscribes_in_quiet_hours_never_gets_the_held_alert(
     fake: FakeTelegram, bot: KhabardarApp, database: Database, user: Callable[..., FakeUser]
 ) -> None:

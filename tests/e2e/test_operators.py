@@ -10,7 +10,7 @@ from faketg.user import FakeUser
 from ingest.cap_import import import_document
 from storage import alert_queries, audit, team
 from storage.db import Database
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, quick_progress
 from tests.staff.publishing import G
 
 AMIR, BIBI, STAFF, RESIDENT = 2001, 2002, 3001, 1001
@@ -104,6 +104,7 @@ async def test_a_failed_confirmation_still_tells_the_author_and_starts_delivery(
 
 
 @pytest.mark.usefixtures("crew")
+@quick_progress
 async def test_verifying_an_imported_alert_notifies_no_author(
     fake: FakeTelegram,
     user: Callable[..., FakeUser],

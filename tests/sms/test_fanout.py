@@ -13,6 +13,7 @@ from faketg import FakeTelegram
 from storage import deliveries, sms, sms_outbox
 from storage.db import Database
 from storage.sms_outbox import SmsTally
+from tests.conftest import quick_progress
 from tests.delivery.helpers import AUTHOR, add_residents, publish
 from tests.sms.helpers import add_sms_residents, eventually, numbers
 
@@ -26,6 +27,7 @@ async def tally(db: Database, identifier: str) -> SmsTally:
         return await sms_outbox.sms_tally(session, alert_id=alert_id)
 
 
+@quick_progress
 async def test_sms_only_residents_get_the_alert_and_receipts_mark_it_delivered(
     fake: FakeTelegram, bot: KhabardarApp, smsc: FakeSmsc, database: Database, vault: NumberVault
 ) -> None:
