@@ -163,9 +163,18 @@ class Sender:
                     )
                     targets.update({(alert_id, kind, c): copy for c, copy in copies.items()})
             muted = await self._muted(session, rows, now)
-        for row in rows:
-            copy = targets.get((row.alert_id, row.kind, row.chat_id), NO_COPY_ROW)
-            self._queue.put_nowait((row, copy, self._silent(row, muted)))
+        jobs = [
+            (row, targets.get((row.alert_id, row.kind, row.chat_id), NO_COPY_ROW)) for row in rows
+        ]
+        # Channel rows come first in a batch, but sent side by side with private copies one
+        # of those could still overtake the post: the posts go out (or fail) before any
+        # private copy of the batch starts.
+        channel = [(r, c, self._silent(r, muted)) for r, c in jobs if r.kind in CHANNEL_KINDS]
+        for result in await asyncio.gather(*(self.attempts.deliver(*job) for job in channel)):
+            await self._finished(result)
+        for row, copy in jobs:
+            if row.kind not in CHANNEL_KINDS:
+                self._queue.put_nowait((row, copy, self._silent(row, muted)))
         return len(rows)
 
     async def _muted(
@@ -190,14 +199,16 @@ class Sender:
 
     async def _work(self) -> None:
         while (job := await self._queue.get()) is not None:
-            result = await self.attempts.deliver(*job)
-            await self._room.acquire()
-            self._results.append(result)
-            # A channel post is recorded at once: a crash then repeats no post to thousands.
-            if len(self._results) >= RECORD_BATCH // 2 or result.row.kind in CHANNEL_KINDS:
-                self._flush_soon.set()
+            await self._finished(await self.attempts.deliver(*job))
             if self._queue.qsize() < self.concurrency:
                 self._hungry.set()
+
+    async def _finished(self, result: Result) -> None:
+        await self._room.acquire()
+        self._results.append(result)
+        # A channel post is recorded at once: a crash then repeats no post to thousands.
+        if len(self._results) >= RECORD_BATCH // 2 or result.row.kind in CHANNEL_KINDS:
+            self._flush_soon.set()
 
     async def _record_loop(self) -> None:
         while not self._done.is_set():
