@@ -80,9 +80,8 @@ def install_delivery(app: KhabardarApp) -> DeliveryEngine:
         # and the scheduler starts later, so the first run slips a whole interval). A worker
         # restarted mid fan-out must resume at once, so dispatch is given its first run time
         # outright; the other ticks may wait their interval.
-        kwargs: dict[str, object] = dict(JOB_KWARGS)
-        if name == DISPATCH_JOB:
-            kwargs = {**JOB_KWARGS, "next_run_time": datetime.now(UTC)}
+        first: dict[str, object] = {"next_run_time": datetime.now(UTC)}
+        kwargs = {**JOB_KWARGS, **first} if name == DISPATCH_JOB else JOB_KWARGS
         job_queue.run_repeating(
             guard.wrap(callback), interval, name=name, data=engine, job_kwargs=kwargs
         )
