@@ -28,17 +28,8 @@ from storage.migrate import migrate
 log = logging.getLogger(__name__)
 
 
-def build_services(
-    settings: Settings,
-    *,
-    delivery: DeliveryPolicy | None = None,
-    database: Database | None = None,
-) -> Services:
-    """The long-lived collaborators, built from settings.
-
-    Tests pass faster delivery waits, and the Database they keep for the whole run (its engine
-    keeps the compiled SQL between tests; each test's app still disposes its connections).
-    """
+def build_services(settings: Settings, *, delivery: DeliveryPolicy | None = None) -> Services:
+    """The long-lived collaborators, built from settings (and, in tests, faster delivery waits)."""
     gazetteer = (
         Gazetteer.load(settings.gazetteer_dir) if settings.gazetteer_dir else Gazetteer.default()
     )
@@ -46,7 +37,7 @@ def build_services(
         delivery = DeliveryPolicy(lease=timedelta(seconds=settings.delivery_lease_seconds))
     return Services(
         settings=settings,
-        database=database or Database(settings.database_url),
+        database=Database(settings.database_url),
         gazetteer=gazetteer,
         catalogs=Catalogs.load(settings.default_language),
         delivery=delivery,

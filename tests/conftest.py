@@ -30,7 +30,7 @@ from storage.db import Database
 from storage.migrate import migrate
 
 ADMIN_ID = 900001
-_databases: dict[str, Database] = {}
+_schema_ready: set[str] = set()
 MS = timedelta(milliseconds=1)
 # Production's delivery waits in milliseconds where tests wait on them: backoff, per-chat
 # spacing, deferred edits, an idle sender's look for rows that became due, and the pause after a
@@ -92,16 +92,11 @@ async def _worker_database(url: str, worker_id: str) -> str:
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    """A migrated, empty database; the schema is rebuilt once per run, rows cleared per test.
-
-    One Database per run: its engine keeps SQLAlchemy's compiled statements from test to test
-    (a new engine compiles every query afresh, a fifth of the suite's CPU), while its
-    connections are closed after each test, since each test has an event loop of its own.
-    """
-    db = _databases.get(database_url)
-    if db is None:
-        db = _databases[database_url] = Database(database_url)
+    """A migrated, empty database; the schema is rebuilt once per run, rows cleared per test."""
+    db = Database(database_url)
+    if database_url not in _schema_ready:
         await _rebuild_schema(db)
+        _schema_ready.add(database_url)
     else:
         await _clear_rows(db)
     yield db
@@ -170,7 +165,7 @@ async def bot(
 ) -> AsyncIterator[KhabardarApp]:
     """The real Application, long-polling the fake server, on the test database."""
     config = settings(telegram_api_base_url=fake.base_url)
-    services: Services = build_services(config, delivery=delivery_policy, database=database)
+    services: Services = build_services(config, delivery=delivery_policy)
     app = build_application(config, services)
     async with running(app, poll_timeout=5):
         yield app
