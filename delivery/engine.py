@@ -69,6 +69,7 @@ class DeliveryEngine:
         # SMPP_HOST set: SMS rows go out beside the Telegram ones, over their own transport.
         self.sms = SmsLink(app, book=self.book, owner=self.owner) if settings.sms_enabled else None
         self._task: asyncio.Task[None] | None = None
+        self._stopped = False
         self._recovered = False
         self._recovering = asyncio.Lock()
         self._planning = asyncio.Lock()
@@ -101,7 +102,8 @@ class DeliveryEngine:
             return
         if not self._recovered:
             await self._recover()
-        self.sms.ensure_running()
+        if not self._stopped:
+            self.sms.ensure_running()
 
     async def expire(self, context: Context) -> None:
         """Expire alerts whose time is up; their unsent rows are recorded as skipped."""
@@ -144,6 +146,9 @@ class DeliveryEngine:
 
     def stop(self) -> None:
         """Ask the senders to finish their in-flight sends and hand back the rest."""
+        # A tick still running when the JobQueue shut down must not start them again: the app
+        # would close the database under a sender it no longer awaits.
+        self._stopped = True
         self.sender.stop.set()
         if self.sms is not None:
             self.sms.stop()
@@ -171,6 +176,8 @@ class DeliveryEngine:
                 log.warning("retrying %d deliveries claimed before a restart", released)
 
     def _ensure_sender(self) -> None:
+        if self._stopped:
+            return
         if self.sms is not None:
             self.sms.ensure_running()
         if self._task is not None and not self._task.done():

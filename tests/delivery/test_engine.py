@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from bot.app import build_application, build_services
 from bot.runtime import running
-from core.context import KhabardarApp
+from core.context import Context, KhabardarApp
 from core.settings import Settings
 from delivery.wiring import engine_of, wake_dispatch
 from domain.alerts import AlertKind, Severity, Urgency
@@ -83,6 +84,23 @@ async def test_a_restarted_bot_resumes_the_fan_out_at_once(
     async with running(app, poll_timeout=5):
         await fake.wait_until(lambda: all(fake.messages(c) for c in chats), timeout=10)
     assert all(copies(fake, c, "Firing near Quetta bypass") == 1 for c in chats)
+
+
+async def test_a_tick_still_running_at_shutdown_does_not_start_the_sender_again(
+    bot: KhabardarApp,
+) -> None:
+    # The JobQueue's shutdown does not wait for a running tick; one that ends after the stop
+    # must leave the sender stopped, or the app closes the database under it.
+    engine = engine_of(bot)
+    assert engine is not None
+
+    def senders() -> list[asyncio.Task[object]]:
+        return [t for t in asyncio.all_tasks() if t.get_name() == "delivery-sender"]
+
+    engine.stop()
+    await asyncio.gather(*senders())  # the running sender hands its rows back and returns
+    await engine.dispatch(Context(bot))
+    assert senders() == []
 
 
 async def test_quiet_hours_hold_routine_alerts_until_they_end(
