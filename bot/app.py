@@ -28,8 +28,18 @@ from storage.migrate import migrate
 log = logging.getLogger(__name__)
 
 
-def build_services(settings: Settings, *, delivery: DeliveryPolicy | None = None) -> Services:
-    """The long-lived collaborators, built from settings (and, in tests, faster delivery waits)."""
+def build_services(
+    settings: Settings,
+    *,
+    delivery: DeliveryPolicy | None = None,
+    database: Database | None = None,
+) -> Services:
+    """The long-lived collaborators, built from settings.
+
+    Tests pass faster delivery waits, and the Database they keep for the whole run: its engine
+    keeps SQLAlchemy's compiled statements from test to test (the app still closes its
+    connections when it shuts down).
+    """
     gazetteer = (
         Gazetteer.load(settings.gazetteer_dir) if settings.gazetteer_dir else Gazetteer.default()
     )
@@ -37,7 +47,7 @@ def build_services(settings: Settings, *, delivery: DeliveryPolicy | None = None
         delivery = DeliveryPolicy(lease=timedelta(seconds=settings.delivery_lease_seconds))
     return Services(
         settings=settings,
-        database=Database(settings.database_url),
+        database=database or Database(settings.database_url),
         gazetteer=gazetteer,
         catalogs=Catalogs.load(settings.default_language),
         delivery=delivery,

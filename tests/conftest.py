@@ -16,8 +16,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import event, make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import QueuePool
 
 from bot.app import build_application, build_services
 from bot.runtime import running
@@ -30,7 +31,9 @@ from storage.db import Database
 from storage.migrate import migrate
 
 ADMIN_ID = 900001
-_schema_ready: set[str] = set()
+_databases: dict[str, Database] = {}
+# How long a test's teardown waits for connections still in use before it closes the pool.
+SETTLE_TIMEOUT = 5.0
 MS = timedelta(milliseconds=1)
 # Production's delivery waits in milliseconds where tests wait on them: backoff, per-chat
 # spacing, deferred edits, an idle sender's look for rows that became due, and the pause after a
@@ -92,14 +95,49 @@ async def _worker_database(url: str, worker_id: str) -> str:
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    """A migrated, empty database; the schema is rebuilt once per run, rows cleared per test."""
-    db = Database(database_url)
-    if database_url not in _schema_ready:
+    """A migrated, empty database; the schema is rebuilt once per run, rows cleared per test.
+
+    One Database per run: its engine keeps SQLAlchemy's compiled statements from test to test
+    (a new engine compiles every query afresh: a third of a conversation test's start-up CPU).
+    Its connections are closed after each test, since every test has an event loop of its own
+    and an asyncpg connection belongs to the loop that opened it.
+    """
+    db = _databases.get(database_url)
+    if db is None:
+        db = _databases[database_url] = Database(database_url)
         await _rebuild_schema(db)
-        _schema_ready.add(database_url)
     else:
         await _clear_rows(db)
     yield db
+    await _close_connections(db)
+
+
+async def _close_connections(db: Database) -> None:
+    """Dispose of the pool once every connection is back in it.
+
+    A connection still checked out when the pool is disposed would be returned later to a pool
+    nobody closes, and its loop would be gone by then (an unclosed-connection warning in some
+    later test). A task the test's app was finishing gives its connection back within a few
+    loop turns.
+    """
+    pool = db.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)  # SQLAlchemy's async pool for files and servers alike
+    checked_in = asyncio.Event()
+
+    def on_checkin(*_: object) -> None:
+        checked_in.set()
+
+    event.listen(pool, "checkin", on_checkin)
+    try:
+        async with asyncio.timeout(SETTLE_TIMEOUT):
+            while pool.checkedout():
+                checked_in.clear()
+                await checked_in.wait()
+    except TimeoutError:
+        in_use = pool.checkedout()
+        raise AssertionError(f"{in_use} database connection(s) in use after the test") from None
+    finally:
+        event.remove(pool, "checkin", on_checkin)
     await db.dispose()
 
 
@@ -165,7 +203,7 @@ async def bot(
 ) -> AsyncIterator[KhabardarApp]:
     """The real Application, long-polling the fake server, on the test database."""
     config = settings(telegram_api_base_url=fake.base_url)
-    services: Services = build_services(config, delivery=delivery_policy)
+    services: Services = build_services(config, delivery=delivery_policy, database=database)
     app = build_application(config, services)
     async with running(app, poll_timeout=5):
         yield app
