@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
+from domain.gazetteer.csvfile import Row, check_name, coordinate, parse_bbox, read_rows
 from domain.gazetteer.model import (
     CoordSource,
     District,
@@ -21,7 +19,7 @@ from domain.gazetteer.model import (
     Town,
 )
 from domain.gazetteer.outlines import Outline, load_outlines
-from domain.gazetteer.text import CODE_CHARS, compact, split_names, words
+from domain.gazetteer.text import compact, words
 
 REGION_FILE = "region.csv"
 DIVISIONS_FILE = "divisions.csv"  # optional: without it divisions have only their plain name
@@ -35,7 +33,6 @@ _LANG = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 _REGION_KEYS = frozenset(
     {"name", "country", "languages", "bbox", "filler_words", "pcode", "country_code"}
 )
-_NOTES = "notes"  # a free-text column any file may have; the loader ignores it
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,138 +47,11 @@ class GazetteerData:
     outlines: tuple[Outline, ...] = ()  # district outlines, when the directory has them
 
 
-@dataclass(slots=True)
-class _Row:
-    """One data row of a CSV file, with where it came from for error messages."""
-
-    path: Path
-    line: int
-    cells: dict[str, str]
-
-    def error(self, message: str) -> GazetteerError:
-        """An error pointing at this row."""
-        return GazetteerError(self.path, self.line, message)
-
-    def get(self, column: str) -> str:
-        """A cell, stripped; blank when the column is absent."""
-        return self.cells.get(column, "").strip()
-
-    def required(self, column: str) -> str:
-        """A cell that must not be blank."""
-        value = self.get(column)
-        if not value:
-            raise self.error(f"column '{column}' is empty")
-        return value
-
-    def names(self, languages: tuple[str, ...]) -> Mapping[str, str]:
-        """The name in the base language and every other language that has one."""
-        found = {languages[0]: self.required("name")}
-        for lang in languages[1:]:
-            value = self.get(f"name_{lang}")
-            if value:
-                check_name(self, value)
-                found[lang] = value
-        return MappingProxyType(found)
-
-    def aliases(self) -> tuple[str, ...]:
-        """The |-separated aliases, blanks and repeats dropped."""
-        found = dict.fromkeys(a.strip() for a in self.get("aliases").split("|"))
-        found.pop("", None)
-        for alias in found:
-            check_name(self, alias)
-        return tuple(found)
-
-
-def check_name(row: _Row, name: str) -> None:
-    """Reject names the resolver could never match, or would split into several."""
-    if CODE_CHARS.intersection(name):
-        raise row.error(f"name {name!r} contains one of {''.join(sorted(CODE_CHARS))}")
-    if len([part for part in split_names(name) if part.strip()]) != 1:
-        raise row.error(f"name {name!r} contains a list separator (, ; / & 'and')")
-    if not words(name):
-        raise row.error(f"name {name!r} has no letters or digits")
-
-
-def _read(
-    path: Path,
-    required: tuple[str, ...],
-    optional: tuple[str, ...],
-    languages: tuple[str, ...] | None = None,
-    need_languages: bool = False,
-) -> Iterator[_Row]:
-    """Rows of a CSV file with its header checked; `name_<lang>` columns for other languages."""
-    if not path.is_file():
-        raise GazetteerError(path, None, "file is missing")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise GazetteerError(path, None, f"not UTF-8 ({exc.reason})") from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
-    try:
-        header = [column.strip() for column in next(reader)]
-    except StopIteration:
-        raise GazetteerError(path, 1, "file is empty; expected a header row") from None
-    except csv.Error as exc:
-        raise GazetteerError(path, 1, f"bad CSV: {exc}") from None
-    _check_header(path, header, required, optional, languages, need_languages)
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise GazetteerError(path, reader.line_num, f"bad CSV: {exc}") from None
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            raise GazetteerError(
-                path, reader.line_num, f"{len(cells)} fields, the header has {len(header)}"
-            )
-        yield _Row(path, reader.line_num, dict(zip(header, cells, strict=True)))
-
-
-def _check_header(
-    path: Path,
-    header: list[str],
-    required: tuple[str, ...],
-    optional: tuple[str, ...],
-    languages: tuple[str, ...] | None,
-    need_languages: bool,
-) -> None:
-    duplicated = sorted({column for column in header if header.count(column) > 1})
-    if duplicated:
-        raise GazetteerError(path, 1, f"repeated column(s): {', '.join(duplicated)}")
-    missing = [column for column in required if column not in header]
-    if languages is not None and need_languages:
-        missing += [f"name_{lang}" for lang in languages[1:] if f"name_{lang}" not in header]
-    if missing:
-        raise GazetteerError(path, 1, f"missing column(s): {', '.join(missing)}")
-    known = {*required, *optional, _NOTES}
-    if languages is not None:
-        known |= {f"name_{lang}" for lang in languages[1:]}
-    unknown = [column for column in header if column not in known]
-    if unknown:
-        hint = ""
-        if any(column.startswith("name_") for column in unknown):
-            hint = "; list a new language in region.csv 'languages' first"
-        raise GazetteerError(path, 1, f"unknown column(s): {', '.join(unknown)}{hint}")
-
-
-def _bbox(row: _Row, text: str) -> tuple[float, float, float, float]:
-    try:
-        south, west, north, east = (float(part) for part in text.split("|"))
-    except ValueError:
-        raise row.error("'bbox' must be min_lat|min_lon|max_lat|max_lon") from None
-    if not (south < north and west < east):
-        raise row.error("'bbox' must be min_lat|min_lon|max_lat|max_lon, min below max")
-    return south, west, north, east
-
-
 def _read_region(directory: Path) -> Region:
     path = directory / REGION_FILE
     values: dict[str, str] = {}
     bbox: tuple[float, float, float, float] | None = None
-    for row in _read(path, ("key", "value"), ()):
+    for row in read_rows(path, ("key", "value"), ()):
         key = row.required("key")
         if key not in _REGION_KEYS:
             raise row.error(f"unknown key '{key}'; known: {', '.join(sorted(_REGION_KEYS))}")
@@ -194,7 +64,7 @@ def _read_region(directory: Path) -> Region:
             if bad or len(set(languages)) != len(languages):
                 raise row.error("'languages' must be distinct codes like en|ur|ps")
         if key == "bbox" and values[key]:
-            bbox = _bbox(row, values[key])
+            bbox = parse_bbox(row, values[key])
     for key in ("name", "languages"):
         if not values.get(key):
             raise GazetteerError(path, None, f"key '{key}' is missing or empty")
@@ -210,13 +80,13 @@ def _read_region(directory: Path) -> Region:
     )
 
 
-def _read_divisions(directory: Path, languages: tuple[str, ...]) -> list[tuple[Division, _Row]]:
+def _read_divisions(directory: Path, languages: tuple[str, ...]) -> list[tuple[Division, Row]]:
     path = directory / DIVISIONS_FILE
     if not path.exists():
         return []
-    found: list[tuple[Division, _Row]] = []
+    found: list[tuple[Division, Row]] = []
     seen: dict[str, int] = {}
-    for row in _read(path, ("name",), ("aliases",), languages):
+    for row in read_rows(path, ("name",), ("aliases",), languages):
         name = row.required("name")
         check_name(row, name)
         if name in seen:
@@ -226,18 +96,7 @@ def _read_divisions(directory: Path, languages: tuple[str, ...]) -> list[tuple[D
     return found
 
 
-def _coordinate(row: _Row, column: str, limit: float) -> float:
-    text = row.required(column)
-    try:
-        value = float(text)
-    except ValueError:
-        raise row.error(f"'{column}' is not a number: {text!r}") from None
-    if not math.isfinite(value) or abs(value) > limit:
-        raise row.error(f"'{column}' {text} is out of range ±{limit:g}")
-    return value
-
-
-def _emergency_numbers(row: _Row) -> tuple[str, ...]:
+def _emergency_numbers(row: Row) -> tuple[str, ...]:
     """The |-separated emergency numbers: digits, spaces, '+' and '-' only (blank: unknown)."""
     found = tuple(n.strip() for n in row.get("emergency").split("|") if n.strip())
     for number in found:
@@ -247,7 +106,7 @@ def _emergency_numbers(row: _Row) -> tuple[str, ...]:
 
 
 def _read_districts(
-    directory: Path, region: Region, divisions: list[tuple[Division, _Row]]
+    directory: Path, region: Region, divisions: list[tuple[Division, Row]]
 ) -> list[District]:
     path = directory / DISTRICTS_FILE
     listed = {division.name for division, _ in divisions}
@@ -256,7 +115,7 @@ def _read_districts(
     keys: dict[str, tuple[str, int]] = {}  # compact name key -> (slug, line)
     columns = ("slug", "name", "division", "hq", "lat", "lon", "coords")
     optional = ("aliases", "pcode", "emergency")
-    for row in _read(path, columns, optional, region.languages, True):
+    for row in read_rows(path, columns, optional, region.languages, True):
         slug = row.required("slug")
         if not _SLUG.fullmatch(slug):
             raise row.error(f"slug {slug!r} must be lower-case letters, digits and hyphens")
@@ -266,8 +125,8 @@ def _read_districts(
         division = row.required("division")
         if listed and division not in listed:
             raise row.error(f"division '{division}' is not in {DIVISIONS_FILE}")
-        lat = _coordinate(row, "lat", 90)
-        lon = _coordinate(row, "lon", 180)
+        lat = coordinate(row, "lat", 90)
+        lon = coordinate(row, "lon", 180)
         box = region.bbox
         if box is not None and not (box[0] <= lat <= box[2] and box[1] <= lon <= box[3]):
             raise row.error(f"{lat}, {lon} is outside the region's bbox (lat/lon swapped?)")
@@ -312,7 +171,7 @@ def _read_districts(
     return found
 
 
-def _district_slugs(row: _Row, text: str, known: Mapping[str, District]) -> tuple[str, ...]:
+def _district_slugs(row: Row, text: str, known: Mapping[str, District]) -> tuple[str, ...]:
     slugs = tuple(part.strip() for part in text.split("|"))
     for slug in slugs:
         if slug not in known:
@@ -326,7 +185,7 @@ def _read_towns(directory: Path, region: Region, known: Mapping[str, District]) 
     path = directory / TOWNS_FILE
     found: list[Town] = []
     seen: dict[tuple[str, str], int] = {}
-    for row in _read(path, ("name", "district"), ("aliases",), region.languages):
+    for row in read_rows(path, ("name", "district"), ("aliases",), region.languages):
         names = row.names(region.languages)
         name = names[region.base_language]
         check_name(row, name)
@@ -347,7 +206,9 @@ def _read_routes(directory: Path, region: Region, known: Mapping[str, District])
     path = directory / ROUTES_FILE
     found: list[Route] = []
     codes: dict[str, int] = {}
-    for row in _read(path, ("code", "name", "kind", "districts"), ("aliases",), region.languages):
+    for row in read_rows(
+        path, ("code", "name", "kind", "districts"), ("aliases",), region.languages
+    ):
         code = row.required("code")
         key = compact(words(code))
         if not key:
