@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -13,15 +12,15 @@ from faketg.channels import Channel
 from faketg.control import control_routes
 from faketg.faults import Faults, FloodControl, Stats
 from faketg.messaging import Context
-from faketg.models import CallbackAnswer, FakeEvent, Mark, SentMessage
+from faketg.models import CallbackAnswer, FakeEvent, SentMessage
 from faketg.server import UvicornRunner, build_app
 from faketg.state import FakeState
+from faketg.waiting import Waiting
 
 DEFAULT_TOKEN = "123456789:AAFakeTelegramTokenForTests_0123456789"  # noqa: S105 - not a secret
-Predicate = Callable[[SentMessage], bool]
 
 
-class FakeTelegram:
+class FakeTelegram(Waiting):
     """A fake api.telegram.org for one bot token, served on 127.0.0.1.
 
     Use ``async with FakeTelegram() as fake:`` and point PTB at ``fake.base_url``.
@@ -288,98 +287,6 @@ class FakeTelegram:
         self._ctx.flood = FloodControl()
         st.touch()
 
-    # --- waiting without sleeps ----------------------------------------------
-    def mark(self, chat_id: int | None = None) -> Mark:
-        """Remember "now"; ``wait_for_message(chat, after=mark)`` then ignores older activity."""
-        return Mark(self.state.seq, chat_id)
-
-    async def wait_for_message(
-        self,
-        chat_id: int,
-        predicate: Predicate | str | None = None,
-        *,
-        after: Mark | int | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a test-facing deadline, by design
-    ) -> SentMessage:
-        """The first bot message sent *or edited* in ``chat_id`` that matches.
-
-        ``predicate`` is a callable or a substring of ``plain``. ``after`` is a Mark
-        (only sends/edits after it count) or an int N (only the chat's messages
-        from index N on, e.g. ``len(fake.messages(chat))`` taken earlier).
-        Deleted messages never match. Raises AssertionError listing the chat on timeout.
-        """
-        check = _as_predicate(predicate)
-        after_seq = after.seq if isinstance(after, Mark) else 0
-        after_index = after if isinstance(after, int) else 0
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            found = self.state.find(chat_id, check, after_seq, after_index)
-            if found is not None:
-                return found
-            if loop.time() >= deadline:
-                raise AssertionError(self._timeout_report(chat_id, predicate, after, timeout))
-            await self.state.changed.wait(deadline - loop.time())
-
-    async def wait_for_callback_answer(
-        self,
-        query_id: str,
-        timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> CallbackAnswer:
-        """Wait until the bot answers this callback query."""
-        await self.wait_until(
-            lambda: query_id in self.state.callback_answers,
-            timeout,
-            f"callback query {query_id} was not answered",
-        )
-        return self.state.callback_answers[query_id]
-
-    async def wait_until(
-        self,
-        condition: Callable[[], object],
-        timeout: float = 5.0,  # noqa: ASYNC109
-        message: str = "",
-    ) -> None:
-        """Wait until ``condition()`` is truthy; re-checked after every request and update."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not condition():
-            if loop.time() >= deadline:
-                errors = self._errors_text(None)
-                raise AssertionError(f"{message or 'condition not met'} within {timeout}s{errors}")
-            await self.state.changed.wait(deadline - loop.time())
-
-    def _timeout_report(
-        self, chat_id: int, predicate: object, after: object, timeout: float
-    ) -> str:
-        lines = [
-            f"no bot message in chat {chat_id} matching {predicate!r} (after={after!r})"
-            f" within {timeout}s."
-        ]
-        msgs = self.messages(chat_id)
-        lines.append(
-            f"The chat has {len(msgs)} bot message(s):"
-            if msgs
-            else "The bot sent nothing to this chat."
-        )
-        lines += [f"  {m.describe()}" for m in msgs[-20:]]
-        return "\n".join(lines) + self._errors_text(chat_id)
-
-    def _errors_text(self, chat_id: int | None) -> str:
-        errors = [e for e in self.state.recent_errors if chat_id is None or e[1] in (chat_id, None)]
-        if not errors:
-            return ""
-        return "\nRecent API errors returned to the bot:\n" + "\n".join(
-            f"  {method} chat={chat}: {text}" for method, chat, text in errors[-10:]
-        )
-
 
 def _default_user(chat_id: int) -> int:
     return chat_id if chat_id > 0 else 1000
-
-
-def _as_predicate(predicate: Predicate | str | None) -> Predicate | None:
-    if isinstance(predicate, str):
-        needle = predicate
-        return lambda m: needle in m.plain
-    return predicate
