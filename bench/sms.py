@@ -28,7 +28,7 @@ from bot.app import build_application, build_services
 from bot.runtime import running
 from core.numbers import NumberVault
 from core.settings import Settings
-from delivery.smpp import make_pdu, parse_pdu, read_pdu
+from delivery.smpp_pdu import make_pdu, parse_pdu, read_pdu
 from delivery.wiring import wake_dispatch
 from domain.sms.encoding import Coding, encode
 from fakesmsc import FakeSmsc

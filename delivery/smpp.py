@@ -14,42 +14,31 @@ import contextlib
 import logging
 import random
 import re
-import struct
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from smpplib import consts, smpp
+from smpplib import consts
 
+from delivery.smpp_pdu import (
+    BAD_LOGIN,
+    SmppError,
+    make_pdu,
+    parse_pdu,
+    read_pdu,
+    text_of,
+)
 from domain.sms.encoding import Encoded, decode
 
 log = logging.getLogger(__name__)
 logging.getLogger("smpplib").setLevel(logging.ERROR)  # vendor TLVs are normal, not warnings
 
-THROTTLED = (consts.SMPP_ESME_RTHROTTLED, consts.SMPP_ESME_RMSGQFUL)
-BAD_DESTINATION = (
-    consts.SMPP_ESME_RINVDSTADR,
-    consts.SMPP_ESME_RINVDSTTON,
-    consts.SMPP_ESME_RINVDSTNPI,
-)
-BAD_LOGIN = (consts.SMPP_ESME_RINVPASWD, consts.SMPP_ESME_RINVSYSID, consts.SMPP_ESME_RBINDFAIL)
 _RECEIPT_ID = re.compile(r"id:(\S+)")
 _RECEIPT_STAT = re.compile(r"stat:(\w+)")
 _MESSAGE_STATE_DELIVERED = 2
-_HEADER = struct.Struct(">LLLL")
-MAX_PDU = 64 * 1024
-
 Receipt = Callable[[str, bool], None]  # (SMSC message id, delivered)
 Inbound = Callable[[str, str], Awaitable[None]]  # (sender's number, text)
-
-
-class SmppError(Exception):
-    """The SMSC refused a request with this command_status."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(f"SMPP status 0x{status:02X}")
-        self.status = status
 
 
 class NotConnected(Exception):
@@ -66,41 +55,6 @@ class SmppAccount:
     password: str
     source: str
     rate: float  # submit_sm per second the account allows
-
-
-class _Seq:
-    """smpplib asks its 'client' for the next sequence number; we hand it ours."""
-
-    def __init__(self, number: int = 0) -> None:
-        self.sequence = number
-
-    def next_sequence(self) -> int:
-        return self.sequence
-
-
-def make_pdu(command: str, sequence: int, **fields: Any) -> bytes:
-    """Encode one PDU."""
-    return bytes(smpp.make_pdu(command, client=_Seq(sequence), **fields).generate())
-
-
-def parse_pdu(data: bytes) -> Any:
-    """Decode one PDU; unknown (vendor) TLVs are skipped, not fatal."""
-    return smpp.parse_pdu(data, client=_Seq(), allow_unknown_opt_params=True)
-
-
-async def read_pdu(reader: asyncio.StreamReader) -> bytes:
-    """One whole PDU from a stream."""
-    head = await reader.readexactly(4)
-    (length,) = struct.unpack(">L", head)
-    if not 16 <= length <= MAX_PDU:
-        raise ValueError("bad PDU length")
-    return head + await reader.readexactly(length - 4)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    return str(value or "")
 
 
 class SmppClient:
@@ -269,8 +223,8 @@ class SmppClient:
         esm = int(pdu.esm_class or 0)
         body = pdu.short_message or pdu.message_payload or b""
         if esm & 0x3C == 0x04:  # a delivery receipt
-            raw = _text(body)
-            found = _text(pdu.receipted_message_id) or next(iter(_RECEIPT_ID.findall(raw)), "")
+            raw = text_of(body)
+            found = text_of(pdu.receipted_message_id) or next(iter(_RECEIPT_ID.findall(raw)), "")
             stat = next(iter(_RECEIPT_STAT.findall(raw)), "")
             state = pdu.message_state
             delivered = (
@@ -279,7 +233,7 @@ class SmppClient:
             if found:
                 self.on_receipt(found, delivered)
             return
-        sender = _text(pdu.source_addr)
+        sender = text_of(pdu.source_addr)
         data = bytes(body)
         if esm & 0x40 and data:  # concatenated: gather the parts first
             text = self._reassemble(sender, data, int(pdu.data_coding or 0))
@@ -349,5 +303,5 @@ class SmppClient:
                 sm_default_msg_id=0,
                 short_message=payload,
             )
-            ids.append(_text(answer.message_id))
+            ids.append(text_of(answer.message_id))
         return ids

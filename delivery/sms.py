@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from core.metrics import Metrics
 from core.numbers import NumberVault
 from delivery.compose import AlertBook
-from delivery.smpp import BAD_DESTINATION, THROTTLED, NotConnected, SmppClient, SmppError
+from delivery.smpp import NotConnected, SmppClient
+from delivery.smpp_pdu import BAD_DESTINATION, THROTTLED, SmppError
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import Failure, State, Transport, after_failure
 from domain.sms.numbers import recipient_of
