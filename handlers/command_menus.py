@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
@@ -30,10 +31,17 @@ def menu(services: Services, language: str, role: Role | None = None) -> list[Bo
 
 
 async def publish_resident_menus(bot: Bot, services: Services) -> None:
-    """The menu in every language, and the default language's for every other client."""
-    await bot.set_my_commands(menu(services, services.catalogs.default))
-    for language in services.catalogs.languages:
-        await bot.set_my_commands(menu(services, language), language_code=language)
+    """The menu in every language, and the default language's for every other client.
+
+    The languages go out side by side: each is a round trip to Telegram before the bot starts
+    taking updates and sending alerts."""
+    await asyncio.gather(
+        bot.set_my_commands(menu(services, services.catalogs.default)),
+        *(
+            bot.set_my_commands(menu(services, language), language_code=language)
+            for language in services.catalogs.languages
+        ),
+    )
 
 
 async def publish_team_menu(bot: Bot, services: Services, user_id: int) -> bool:
@@ -47,16 +55,22 @@ async def publish_team_menu(bot: Bot, services: Services, user_id: int) -> bool:
         stored = await team.role_of(session, user_id=user_id)
     role = effective_role(user_id, services.settings.admin_ids, stored)
     scope = BotCommandScopeChat(user_id)
-    try:
-        for language in (None, *services.catalogs.languages):
-            if role is None:
-                await bot.delete_my_commands(scope=scope, language_code=language)
-            else:
-                commands = menu(services, language or services.catalogs.default, role)
-                await bot.set_my_commands(commands, scope=scope, language_code=language)
-    except TelegramError as exc:
-        log.info("no command menu for team member %s yet: %s", user_id, exc.message)
-        return False
+
+    async def publish(language: str | None) -> object:
+        if role is None:
+            return await bot.delete_my_commands(scope=scope, language_code=language)
+        commands = menu(services, language or services.catalogs.default, role)
+        return await bot.set_my_commands(commands, scope=scope, language_code=language)
+
+    # Side by side, as for residents' menus; every language is tried even if one is refused.
+    languages = (None, *services.catalogs.languages)
+    outcomes = await asyncio.gather(*map(publish, languages), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, TelegramError):
+            log.info("no command menu for team member %s yet: %s", user_id, outcome.message)
+            return False
+        if isinstance(outcome, BaseException):
+            raise outcome
     return True
 
 
