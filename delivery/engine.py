@@ -102,7 +102,7 @@ class DeliveryEngine:
             return
         if not self._recovered:
             await self._recover()
-        if not self._stopped:
+        if self._may_start():
             self.sms.ensure_running()
 
     async def expire(self, context: Context) -> None:
@@ -175,8 +175,14 @@ class DeliveryEngine:
             if released:
                 log.warning("retrying %d deliveries claimed before a restart", released)
 
+    def _may_start(self) -> bool:
+        # PTB awaits tasks made with create_task at stop() only if they were made while it
+        # ran; stop() clears `running` several awaits before the JobQueue shuts down, and a
+        # sender started in between would still hold a connection when the database closes.
+        return not self._stopped and self.app.running
+
     def _ensure_sender(self) -> None:
-        if self._stopped:
+        if not self._may_start():
             return
         if self.sms is not None:
             self.sms.ensure_running()

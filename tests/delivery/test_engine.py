@@ -103,6 +103,19 @@ async def test_a_tick_still_running_at_shutdown_does_not_start_the_sender_again(
     assert senders() == []
 
 
+async def test_a_tick_while_the_app_is_not_running_starts_no_sender(
+    fake: FakeTelegram, database: Database, settings: Callable[..., Settings]
+) -> None:
+    # stop() clears `running` before the JobQueue shuts down; a tick ending in that window
+    # must not start a sender the app would not await before it closes the database.
+    config = settings(telegram_api_base_url=fake.base_url)
+    app = build_application(config, build_services(config, database=database))
+    engine = engine_of(app)
+    assert engine is not None and not app.running
+    await engine.dispatch(Context(app))
+    assert [t for t in asyncio.all_tasks() if t.get_name() == "delivery-sender"] == []
+
+
 async def test_quiet_hours_hold_routine_alerts_until_they_end(
     fake: FakeTelegram, bot: KhabardarApp, database: Database
 ) -> None:
