@@ -38,12 +38,15 @@ async def record_answer(
     district: str,
     answer: Answer,
     now: datetime,
+    replace: bool = True,
 ) -> Answer | None:
-    """Store the chat's answer under an alert (a second tap replaces it); returns the answer it
-    replaced, if any."""
+    """Store the chat's answer under an alert (a second tap replaces it, unless `replace` is
+    False: then an earlier answer stays); returns the answer found before, if any."""
     before = await session.scalar(
         select(checkin.c.answer).where(checkin.c.alert_id == alert_id, checkin.c.chat_id == chat_id)
     )
+    if before is not None and not replace:
+        return Answer(before)
     await session.execute(
         upsert(
             session,

@@ -36,9 +36,16 @@ class CheckinOutcome:
 
 
 async def check_in(
-    *, database: Database, reference: str, chat_id: int, answer: Answer, now: datetime
+    *,
+    database: Database,
+    reference: str,
+    chat_id: int,
+    answer: Answer,
+    now: datetime,
+    replace: bool = True,
 ) -> CheckinOutcome:
-    """Record a chat's answer under an alert it was sent, if the alert still takes answers."""
+    """Record a chat's answer under an alert it was sent, if the alert still takes answers
+    (`replace` False: only if the chat has not answered it yet)."""
     identifier = parse_identifier(reference)
     async with database.transaction() as session:
         found = (
@@ -58,8 +65,16 @@ async def check_in(
         followed = await residents.list_subscriptions(session, chat_id=chat_id)
         district = district_of(found, followed)
         before = await checkins.record_answer(
-            session, alert_id=alert_id, chat_id=chat_id, district=district, answer=answer, now=now
+            session,
+            alert_id=alert_id,
+            chat_id=chat_id,
+            district=district,
+            answer=answer,
+            now=now,
+            replace=replace,
         )
+    if before is not None and not replace:
+        return CheckinOutcome(answer=before, district=district)
     return CheckinOutcome(
         answer=answer, district=district, changed=before is not None and before is not answer
     )

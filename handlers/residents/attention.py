@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from core.context import Context
+from domain.checkins import Answer
 from handlers.common import asker, load_resident, stale_button
 from usecases.attention import mute_updates
 from views.alerts import local_time
+from views.checkins import thanks
 
 
 async def mute_alert_updates(update: Update, context: Context) -> None:
@@ -37,11 +39,12 @@ async def mute_alert_updates(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     until = local_time(_, muted.until, context.services.settings.tz, now=now)
-    await query.answer(
-        _.plain(
-            "🔕 Updates of {reference} will arrive silently until {time}. Cancellations and "
-            "Extreme updates still ring.",
-            reference=identifier,
-            time=until,
-        )
+    text = _.plain(
+        "🔕 Updates of {reference} will arrive silently until {time}. Cancellations and "
+        "Extreme updates still ring.",
+        reference=identifier,
+        time=until,
     )
+    if muted.safe:
+        text = thanks(_, Answer.SAFE, changed=False) + "\n" + text
+    await query.answer(text)

@@ -15,6 +15,7 @@ from faketg.user import FakeUser
 from storage.db import Database
 from storage.models import AlertMute
 from tests.delivery.helpers import add_residents, correct, publish
+from usecases.checkins import checkin_counts
 
 MUTE = "🔕 I'm safe — mute updates for an hour"
 MUTE_UR = "🔕 میں محفوظ ہوں — ایک گھنٹے کے لیے تازہ کاریاں خاموش کریں"
@@ -118,6 +119,40 @@ async def test_im_safe_mutes_updates_but_not_cancels_or_extreme(
     fake.send_text(1001, "/mydata")
     data = await fake.wait_for_message(1001, "Everything Khabardar stores", after=mark)
     assert "Alerts whose updates you muted for an hour: 1" in data.plain
+
+
+async def test_im_safe_under_a_checkin_alert_counts_the_resident_safe_once(
+    fake: FakeTelegram,
+    bot: KhabardarApp,
+    database: Database,
+    user: Callable[..., FakeUser],
+) -> None:
+    # Both buttons say "I'm safe": staff must count whoever pressed either, but a muted
+    # "I need help" stays a call for help.
+    amina, bilal = user(1001), user(1002)
+    await amina.send("/subscribe Quetta")
+    await bilal.send("/subscribe Quetta")
+    severe = await publish(database, severity=Severity.SEVERE, urgency=Urgency.IMMEDIATE)
+    routine = await publish(database, severity=Severity.MODERATE, urgency=Urgency.EXPECTED)
+    wake_dispatch(bot)
+    copy = await fake.wait_for_message(1001, severe.identifier, timeout=10)
+    theirs = await fake.wait_for_message(1002, severe.identifier, timeout=10)
+
+    answer = await amina.press(MUTE, on=copy)
+    assert answer.text is not None
+    assert answer.text.startswith("Thank you. We recorded that you are safe.\n🔕 Updates of")
+    await bilal.press("🆘 I need help", on=theirs)
+    helped = await bilal.press(MUTE, on=theirs)
+    assert helped.text is not None and "recorded that you are safe" not in helped.text
+    assert f"Updates of {severe.identifier}" in helped.text
+    (counts,) = await checkin_counts(database=database, references=[severe.identifier])
+    assert (counts.safe, counts.help, counts.left) == (1, 1, 0)
+
+    # Under a routine alert there are no check-ins: the tap only mutes.
+    quiet = await fake.wait_for_message(1001, routine.identifier, timeout=10)
+    muted = await amina.press(MUTE, on=quiet)
+    assert muted.text is not None and muted.text.startswith("🔕 Updates of")
+    assert await checkin_counts(database=database, references=[routine.identifier]) == []
 
 
 async def test_urdu_resident_mutes_in_urdu_and_stale_mutes_are_refused(
