@@ -6,6 +6,7 @@ import enum
 import logging
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.context import Context, Services
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 async def load_report(services: Services, identifier: str) -> tuple[Alert, FanoutCounts] | None:
     """An alert and its fan-out counts, or None if there is no such alert."""
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         found = await alert_queries.get_alert(session, identifier=identifier)
         alert_id = await deliveries.alert_id_of(session, identifier=identifier)
         if found is None or alert_id is None:
@@ -44,24 +45,17 @@ async def progress_tick(context: Context) -> None:
     """Send or edit each open progress message; the tick's interval throttles the edits."""
     services = context.services
     now = datetime.now(UTC)
-    async with services.database.transaction() as session:
-        # Held for the whole tick, so two workers never edit the same message at once.
-        if not await delivery_upkeep.try_singleton(session, key=LOCK_PROGRESS):
+    # On PostgreSQL an advisory lock held for the whole tick keeps two workers from editing one
+    # message at once. On SQLite (one worker) it is no statement at all, so the tick never
+    # holds the write lock (taken at a transaction's first statement) while Telegram answers:
+    # the fan-out's claims and records would wait behind every edit.
+    async with services.database.transaction() as lock:
+        if not await delivery_upkeep.try_singleton(lock, key=LOCK_PROGRESS):
             return
-        watches = await delivery_reports.list_open_watches(session)
-        reports: dict[int, tuple[Alert, FanoutCounts]] = {}
-        for alert_id in {w.alert_id for w in watches}:
-            identifier = await deliveries.identifier_of(session, alert_id=alert_id)
-            found = (
-                await alert_queries.get_alert(session, identifier=identifier)
-                if identifier
-                else None
-            )
-            if found is not None:
-                counts = await delivery_reports.fanout_counts(session, alert_id=alert_id)
-                reports[alert_id] = (found, counts)
+        async with services.database.read() as session:
+            watches = await delivery_reports.list_open_watches(session)
+            reports = await _reports(session, {w.alert_id for w in watches})
         pace = pace_of(services, context.bot.rate_limiter)
-        # Sends first, writes last: a SQLite write lock is then held only for the updates.
         shown: list[tuple[Watch, int | None, str | None, bool]] = []
         for watch in watches:
             report = reports.get(watch.alert_id)
@@ -78,16 +72,35 @@ async def progress_tick(context: Context) -> None:
             else:
                 finished = counts.finished or outcome is Shown.GONE
                 shown.append((watch, message_id, text, finished))
-        for watch, message_id, shown_text, finished in shown:
-            await delivery_reports.update_watch(
-                session,
-                alert_id=watch.alert_id,
-                chat_id=watch.chat_id,
-                message_id=message_id,
-                text=shown_text,
-                finished=finished,
-                now=now,
+        async with services.database.transaction() as session:
+            for watch, message_id, shown_text, finished in shown:
+                await delivery_reports.update_watch(
+                    session,
+                    alert_id=watch.alert_id,
+                    chat_id=watch.chat_id,
+                    message_id=message_id,
+                    text=shown_text,
+                    finished=finished,
+                    now=now,
+                )
+
+
+async def _reports(
+    session: AsyncSession, alert_ids: set[int]
+) -> dict[int, tuple[Alert, FanoutCounts]]:
+    """Each watched alert with its fan-out counts (alerts since erased are left out)."""
+    reports: dict[int, tuple[Alert, FanoutCounts]] = {}
+    for alert_id in alert_ids:
+        identifier = await deliveries.identifier_of(session, alert_id=alert_id)
+        found = (
+            await alert_queries.get_alert(session, identifier=identifier) if identifier else None
+        )
+        if found is not None:
+            reports[alert_id] = (
+                found,
+                await delivery_reports.fanout_counts(session, alert_id=alert_id),
             )
+    return reports
 
 
 class Shown(enum.Enum):
