@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 from datetime import UTC, datetime
 
@@ -39,6 +40,10 @@ from storage.delivery_queue import Claimed
 log = logging.getLogger(__name__)
 RECORD_BATCH = 64
 RECORD_INTERVAL = 0.05  # seconds: a send is recorded within this, or when a batch fills up
+# Claimed rows kept ready for the senders: at least this much sending at the bot's rate. A
+# claim can wait some tens of milliseconds for SQLite's write lock (a record, a tick); with only
+# `concurrency` rows ready, paid broadcast's 1,000/s ran dry in that wait several times a second.
+QUEUE_AHEAD = 0.06
 Job = tuple[Claimed, Copy, bool]  # a row, the copy it edits, and whether to send it silently
 
 
@@ -61,6 +66,8 @@ class Sender:
         self.attempts = Attempts(bot, self.limiter, book, paid_broadcast=paid_broadcast)
         self.owner = owner
         self.concurrency = concurrency
+        rate = self.limiter.rate if self.limiter else 0.0
+        self._ready = max(concurrency, math.ceil(rate * QUEUE_AHEAD))  # claim below this many
         self.policy = policy
         self.lease = policy.lease
         self.wake = asyncio.Event()
@@ -112,10 +119,10 @@ class Sender:
             if pause > 0:  # claimed rows would only wait out the 429 under a lease
                 await self._wait(self.stop, pause)
                 continue
-            room = 2 * self.concurrency - self._queue.qsize()
-            if self._queue.qsize() < self.concurrency and await self._claim(room):
+            room = 2 * self._ready - self._queue.qsize()
+            if self._queue.qsize() < self._ready and await self._claim(room):
                 continue
-            if self._queue.qsize() >= self.concurrency:
+            if self._queue.qsize() >= self._ready:
                 self._hungry.clear()
                 await self._wait(self._hungry, self.policy.idle_poll.total_seconds())
             else:
@@ -200,7 +207,7 @@ class Sender:
     async def _work(self) -> None:
         while (job := await self._queue.get()) is not None:
             await self._finished(await self.attempts.deliver(*job))
-            if self._queue.qsize() < self.concurrency:
+            if self._queue.qsize() < self._ready:
                 self._hungry.set()
 
     async def _finished(self, result: Result) -> None:
