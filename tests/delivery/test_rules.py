@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from delivery.budget import LocalBudget
 from domain.alerts import Alert, MsgType, Severity, Status, Urgency
 from domain.delivery.attention import is_routine, rings
 from domain.delivery.pacing import MAX_LATENESS, ChatSpacing, SlotClock
@@ -113,6 +114,29 @@ def test_slot_clock_never_fits_more_than_the_cap_in_any_second(rate: float) -> N
     assert worst <= rate
     achieved = (len(sends) - 1) / (sends[-1] - sends[0])
     assert achieved >= 0.8 * rate if rate > 5 else achieved > 0
+
+
+@pytest.mark.parametrize("rate", [5, 30, 100, 1000])
+def test_booking_a_slot_at_a_time_from_a_late_event_loop_keeps_the_cap(rate: float) -> None:
+    # The limiter books one slot whenever its event loop gets round to it (here up to 2 ms
+    # late, as at 1,000/s on a busy loop), and gives up a slot more than the lateness old.
+    budget = LocalBudget(rate)
+    lateness = budget.clock.lateness
+    rng = random.Random(rate)
+    sends: list[float] = []
+    now = 0.0
+    while now < 5:
+        start = budget.book_now(now, 1).start
+        now = max(now, start) + rng.uniform(0, 0.002)
+        if now - start > lateness:  # too late: the lane books again and sends on that slot
+            now = max(now, budget.book_now(now, 1).start)
+        sends.append(now)
+    worst = max(sum(1 for t in sends if start <= t < start + 1) for start in sends)
+    assert worst <= rate
+    achieved = (len(sends) - 1) / (sends[-1] - sends[0])
+    # A slot may start up to the tolerance in the past: late wake-ups cost less of the cap
+    # (at 1,000/s 88 % of the clock's pace here; 81 % when each slot started at `now`).
+    assert achieved >= 0.85 * budget.clock.pace()
 
 
 def test_no_cap_means_no_wait() -> None:
