@@ -151,7 +151,8 @@ async def engine_run(
 
         async def count_sent() -> None:
             while progress["sent"] < n:
-                async with services.database.transaction() as session:
+                # A read: a write transaction would queue for SQLite's lock with the fan-out.
+                async with services.database.read() as session:
                     progress["sent"] = (
                         await session.scalar(
                             select(func.count()).where(
