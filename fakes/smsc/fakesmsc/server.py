@@ -7,7 +7,7 @@ import contextlib
 import itertools
 import struct
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,9 +94,14 @@ class FakeSmsc:
         self.submitted: list[Submitted] = []
         self.messages_per_number: Counter[str] = Counter()  # whole messages (first parts)
         self.submit_times: list[float] = []  # time.perf_counter() of each accepted submit_sm
+        self.per_connection: Counter[int] = Counter()  # accepted submit_sm by connection
         self.binds = 0
         self.rejected_binds = 0
         self.throttled = 0
+        # The account's throughput, as aggregators enforce it: more submit_sm than this in
+        # any one second, over all binds together, are answered ESME_RTHROTTLED (None: no cap).
+        self.tps: float | None = None
+        self._accepted: deque[float] = deque()
         self.failing: set[str] = set()  # receipts say UNDELIV for these destinations
         self.invalid: set[str] = set()  # submit_sm answered ESME_RINVDSTADR
         self._throttle = 0
@@ -131,6 +136,17 @@ class FakeSmsc:
     def throttle(self, count: int) -> None:
         """Answer the next `count` submit_sm with ESME_RTHROTTLED."""
         self._throttle = count
+
+    def _over_tps(self) -> bool:
+        if self.tps is None:
+            return False
+        now = time.perf_counter()
+        while self._accepted and self._accepted[0] <= now - 1.0:
+            self._accepted.popleft()
+        if len(self._accepted) >= self.tps:
+            return True
+        self._accepted.append(now)
+        return False
 
     def drop_after(self, count: int) -> None:
         """Drop the connection on the `count`-th next submit_sm, before answering it."""
@@ -262,8 +278,8 @@ class FakeSmsc:
             if self._drop_after <= 0:
                 self._drop_after = None
                 return False  # gone mid-request: the client never learns this one's fate
-        if self._throttle > 0:
-            self._throttle -= 1
+        if self._throttle > 0 or self._over_tps():
+            self._throttle = max(0, self._throttle - 1)
             self.throttled += 1
             writer.write(_pdu("submit_sm_resp", seq, status=consts.SMPP_ESME_RTHROTTLED))
             return True
@@ -272,6 +288,7 @@ class FakeSmsc:
             writer.write(_pdu("submit_sm_resp", seq, status=consts.SMPP_ESME_RINVDSTADR))
             return True
         message_id = f"{next(self._ids):08x}"
+        self.per_connection[id(writer)] += 1
         submitted = Submitted(
             message_id=message_id,
             source=_str(pdu.source_addr),
