@@ -132,6 +132,7 @@ Budget = LocalBudget | SharedBudget
 # Budget names: each transport that has a rate of its own books from a row of its own.
 TELEGRAM = "telegram"
 TELEGRAM_PAID = "telegram-paid"
+SMS = "sms"
 
 
 def telegram_budgets(
@@ -150,3 +151,9 @@ def telegram_budgets(
         return budget(TELEGRAM, rate), None
     free = min(rate, FREE_BROADCAST_RATE) if rate > 0 else 0.0
     return budget(TELEGRAM, free), budget(TELEGRAM_PAID, rate)
+
+
+def sms_budget(*, rate: float, database: Database) -> Budget:
+    """The SMS account's submit_sm budget (SMS_RATE): every process that binds to the SMSC
+    books from it, so together they stay within the account's throughput."""
+    return LocalBudget(rate) if database.is_sqlite else SharedBudget(database, SMS, rate)

@@ -60,8 +60,9 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(str(value))
 
 
-class _Lane:
-    """One budget's booked slots and the requests waiting for them, served by priority."""
+class Lane:
+    """One budget's booked slots and the requests waiting for them, served by priority (the
+    bot's Telegram sends, its paid broadcast sends, and the SMS link's submit_sm each have one)."""
 
     def __init__(self, budget: Budget) -> None:
         self.budget = budget
@@ -179,9 +180,9 @@ class PriorityRateLimiter(BaseRateLimiter[None]):
         on_throttled: Callable[[], None] | None = None,
     ) -> None:
         self._rate = rate
-        self._lane = _Lane(budget or LocalBudget(rate))
+        self._lane = Lane(budget or LocalBudget(rate))
         # allow_paid_broadcast sends (PAID_BROADCAST=true) book from a budget of their own.
-        self._paid = _Lane(paid) if paid is not None else None
+        self._paid = Lane(paid) if paid is not None else None
         self._chats = ChatSpacing(
             private=policy.private_chat_interval.total_seconds(),
             group=policy.group_chat_interval.total_seconds(),
@@ -195,7 +196,7 @@ class PriorityRateLimiter(BaseRateLimiter[None]):
         """The configured fan-out cap (0: none)."""
         return self._rate
 
-    def _lanes(self) -> list[_Lane]:
+    def _lanes(self) -> list[Lane]:
         return [self._lane] if self._paid is None else [self._lane, self._paid]
 
     def paused_for(self) -> float:
@@ -249,7 +250,7 @@ class PriorityRateLimiter(BaseRateLimiter[None]):
                     raise
         raise AssertionError("unreachable")
 
-    async def _acquire(self, lane: _Lane, priority: Priority, chat: int | None) -> None:
+    async def _acquire(self, lane: Lane, priority: Priority, chat: int | None) -> None:
         loop = asyncio.get_running_loop()
         now = loop.time()
         if chat is not None:

@@ -2,7 +2,8 @@
 
 smpplib's own client is thread-based and encodes text itself (its GSM table has faults); here
 it only builds and parses PDUs, and domain.sms does the encoding. One connection at a time:
-bind_transceiver, windowed submit_sm paced to SMS_RATE, enquire_link keep-alive, deliver_sm
+bind_transceiver, windowed submit_sm paced by the SMS budget (SMS_RATE for the whole bot, in
+every process), enquire_link keep-alive, deliver_sm
 receipts and inbound messages, reconnect with capped exponential back-off. A wrong password is
 reported and retried slowly, never hammered.
 """
@@ -14,7 +15,6 @@ import contextlib
 import logging
 import random
 import re
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +29,7 @@ from delivery.smpp_pdu import (
     read_pdu,
     text_of,
 )
+from domain.delivery.rules import Priority
 from domain.sms.encoding import Encoded, decode
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ _RECEIPT_STAT = re.compile(r"stat:(\w+)")
 _MESSAGE_STATE_DELIVERED = 2
 Receipt = Callable[[str, bool], None]  # (SMSC message id, delivered)
 Inbound = Callable[[str, str], Awaitable[None]]  # (sender's number, text)
+Pace = Callable[[Priority], Awaitable[None]]  # returns when a submit_sm may go out
 
 
 class NotConnected(Exception):
@@ -54,7 +56,6 @@ class SmppAccount:
     system_id: str
     password: str
     source: str
-    rate: float  # submit_sm per second the account allows
 
 
 class SmppClient:
@@ -66,12 +67,14 @@ class SmppClient:
         *,
         on_receipt: Receipt,
         on_inbound: Inbound,
+        pace: Pace,
         enquire_interval: float = 30.0,
         response_timeout: float = 10.0,
         backoff: tuple[float, float] = (1.0, 60.0),
     ) -> None:
         self.account = account
         self.on_receipt, self.on_inbound = on_receipt, on_inbound
+        self.pace = pace
         self.enquire_interval = enquire_interval
         self.response_timeout = response_timeout
         self.backoff = backoff
@@ -81,8 +84,6 @@ class SmppClient:
         self._writer: asyncio.StreamWriter | None = None
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._sequence = 0
-        self._next_slot = 0.0
-        self._pace_lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._parts: dict[tuple[str, int], dict[int, str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -262,16 +263,8 @@ class SmppClient:
 
     # --- outbound ----------------------------------------------------------------------
 
-    async def _pace(self) -> None:
-        async with self._pace_lock:
-            now = time.monotonic()
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + 1 / self.account.rate
-        if slot > now:
-            await asyncio.sleep(slot - now)  # pacing to the account's rate, not synchronisation
-
     async def submit(
-        self, destination: str, text: str, *, receipt: bool, reference: int
+        self, destination: str, text: str, *, receipt: bool, reference: int, priority: Priority
     ) -> list[str]:
         """Send a text (in as many parts as it needs); the SMSC's message id of each part.
         Raises SmppError (refused) or NotConnected (try again later)."""
@@ -282,7 +275,7 @@ class SmppClient:
         encoded = Encoded.of(text, reference=reference)
         ids: list[str] = []
         for payload in encoded.payloads:
-            await self._pace()
+            await self.pace(priority)
             answer = await self._request(
                 "submit_sm",
                 service_type="",

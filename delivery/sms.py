@@ -22,7 +22,7 @@ from delivery.compose import AlertBook
 from delivery.smpp import NotConnected, SmppClient
 from delivery.smpp_pdu import BAD_DESTINATION, THROTTLED, SmppError
 from domain.delivery.policy import DeliveryPolicy
-from domain.delivery.rules import Failure, State, Transport, after_failure
+from domain.delivery.rules import Failure, Priority, State, Transport, after_failure
 from domain.sms.numbers import recipient_of
 from storage import delivery_queue, sms, sms_outbox
 from storage.db import Database
@@ -66,10 +66,11 @@ class SmsSender:
         metrics: Metrics,
         owner: str,
         policy: DeliveryPolicy,
+        rate: float,
     ) -> None:
         self.client, self.database, self.book, self.vault = client, database, book, vault
         self.metrics, self.owner, self.policy = metrics, f"{owner[:60]}:s", policy
-        self.window = window_for(client.account.rate)
+        self.window = window_for(rate)
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
         self._receipts: list[tuple[str, bool, datetime]] = []
@@ -137,7 +138,11 @@ class SmsSender:
             return Outcome(row, failure=Failure.REJECTED, error="number sealed with another key")
         try:
             ids = await self.client.submit(
-                number, self.book.text(row), receipt=True, reference=row.id & 0xFF
+                number,
+                self.book.text(row),
+                receipt=True,
+                reference=row.id & 0xFF,
+                priority=Priority(row.priority),
             )
             return Outcome(row, ids=ids)
         except SmppError as exc:

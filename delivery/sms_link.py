@@ -9,9 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from core.context import KhabardarApp
 from core.numbers import NumberVault
+from delivery.budget import sms_budget
 from delivery.compose import AlertBook
+from delivery.limiter import Lane
 from delivery.smpp import SmppAccount, SmppClient
 from delivery.sms import SmsSender
+from domain.delivery.rules import Priority
 from domain.sms.numbers import normalize_number
 from usecases.sms import answer_sms
 from views.sms import render_reply
@@ -35,13 +38,16 @@ class SmsLink:
             system_id=settings.smpp_system_id,
             password=password,
             source=settings.sms_sender_id,
-            rate=settings.sms_rate,
         )
         policy = services.delivery
+        # SMS_RATE is the account's, not this process's: on PostgreSQL every process that binds
+        # books its submit_sm from one budget row (as the bot's Telegram sends do), replies first.
+        self.lane = Lane(sms_budget(rate=settings.sms_rate, database=services.database))
         self.client = SmppClient(
             account,
             on_receipt=self._on_receipt,
             on_inbound=self._on_inbound,
+            pace=self.lane.acquire,
             backoff=(policy.backoff_base.total_seconds(), 60.0),
         )
         self.sender = SmsSender(
@@ -52,6 +58,7 @@ class SmsLink:
             metrics=services.metrics,
             owner=owner,
             policy=policy,
+            rate=settings.sms_rate,
         )
         self._refs = itertools.cycle(range(256))  # concatenation references of replies
         self._session: asyncio.Task[None] | None = None
@@ -75,7 +82,13 @@ class SmsLink:
             )
             _ = services.catalogs.get(reply.language)
             body = render_reply(_, reply, gazetteer=services.gazetteer)
-            await self.client.submit(number, body, receipt=False, reference=next(self._refs))
+            await self.client.submit(
+                number,
+                body,
+                receipt=False,
+                reference=next(self._refs),
+                priority=Priority.INTERACTIVE,
+            )
             services.metrics.deliveries.labels(f"sms_reply_{reply.answer.value}").inc()
         except Exception:
             log.exception("could not answer an inbound SMS")

@@ -1,0 +1,56 @@
+"""SMS_RATE is the account's: every process that binds to the SMSC books from one budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.app import build_application, build_services
+from bot.runtime import Mode, running
+from core.numbers import NumberVault
+from core.settings import Settings
+from delivery.wiring import wake_dispatch
+from fakesmsc import FakeSmsc
+from faketg import FakeTelegram
+from storage.db import Database
+from tests.conftest import FAST_DELIVERY
+from tests.delivery.helpers import publish
+from tests.sms.helpers import add_sms_residents, numbers
+
+RATE = 40.0  # the account's submit_sm per second, as the fake SMSC enforces it
+
+
+async def test_the_bot_and_a_worker_stay_within_the_accounts_rate_together(
+    fake: FakeTelegram,
+    smsc: FakeSmsc,
+    database: Database,
+    database_url: str,
+    settings: Callable[..., Settings],
+    vault: NumberVault,
+) -> None:
+    if database.is_sqlite:
+        pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")
+    # Each process sending at SMS_RATE on its own would put twice the account's throughput
+    # into the SMSC, which answers the excess with ESME_RTHROTTLED.
+    smsc.tps = RATE
+    phones = numbers(100)
+    await add_sms_residents(database, vault, phones)
+    config = settings(telegram_api_base_url=fake.base_url, sms_rate=RATE)
+    bot = build_application(
+        config, build_services(config, delivery=FAST_DELIVERY, database=database)
+    )
+    # The worker is another process: a connection pool of its own to the same database.
+    worker_services = build_services(
+        config, delivery=FAST_DELIVERY, database=Database(database_url)
+    )
+    worker = build_application(config, worker_services, mode=Mode.WORKER)
+    async with running(bot, poll_timeout=5), running(worker, mode=Mode.WORKER):
+        await smsc.wait_for(lambda: smsc.binds == 2)
+        await publish(database)
+        wake_dispatch(bot)
+        wake_dispatch(worker)
+        await smsc.wait_for(lambda: all(smsc.texts_to(n) for n in phones), seconds=30)
+    assert smsc.throttled == 0
+    assert [len(smsc.texts_to(n)) for n in phones] == [1] * len(phones)
+    assert len(smsc.per_connection) == 2  # both processes sent their share
