@@ -13,6 +13,7 @@ import asyncio
 import logging
 import math
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -67,10 +68,12 @@ class SmsSender:
         owner: str,
         policy: DeliveryPolicy,
         rate: float,
+        on_throttled: Callable[[float], Awaitable[None]],
     ) -> None:
         self.client, self.database, self.book, self.vault = client, database, book, vault
         self.metrics, self.owner, self.policy = metrics, f"{owner[:60]}:s", policy
         self.window = window_for(rate)
+        self.on_throttled = on_throttled  # pauses every process's submit_sm (the SMS budget)
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
         self._receipts: list[tuple[str, bool, datetime]] = []
@@ -148,6 +151,7 @@ class SmsSender:
         except SmppError as exc:
             if exc.status in THROTTLED:
                 wait = self.policy.retry_after_default
+                await self.on_throttled(wait.total_seconds())
                 return Outcome(row, failure=Failure.RATE_LIMITED, error=str(exc), retry_after=wait)
             if exc.status in BAD_DESTINATION:
                 return Outcome(row, failure=Failure.GONE, error=str(exc))

@@ -59,6 +59,7 @@ class SmsLink:
             owner=owner,
             policy=policy,
             rate=settings.sms_rate,
+            on_throttled=self._throttled,
         )
         self._refs = itertools.cycle(range(256))  # concatenation references of replies
         self._session: asyncio.Task[None] | None = None
@@ -92,6 +93,16 @@ class SmsLink:
             services.metrics.deliveries.labels(f"sms_reply_{reply.answer.value}").inc()
         except Exception:
             log.exception("could not answer an inbound SMS")
+
+    async def _throttled(self, seconds: float) -> None:
+        # The SMSC counts the account, not the bind: every process pauses, or the others'
+        # submit_sm would keep meeting the same throttle (as a Telegram 429 pauses them all).
+        until = asyncio.get_running_loop().time() + seconds
+        if until <= self.lane.paused_until:
+            return  # the rest of a batch answered alike: paused already
+        log.warning("SMSC asked to slow down: pausing SMS for %.1f s", seconds)
+        self.lane.pause(until)
+        await self.lane.budget.pause(seconds)
 
     def _on_receipt(self, smsc_id: str, delivered: bool) -> None:
         self.sender.on_receipt(smsc_id, delivered)

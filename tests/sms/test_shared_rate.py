@@ -1,24 +1,37 @@
-"""SMS_RATE is the account's: every process that binds to the SMSC books from one budget."""
+"""SMS_RATE is the account's: every process that binds to the SMSC books from one budget, and a
+throttle answer pauses them all."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
 from bot.app import build_application, build_services
 from bot.runtime import Mode, running
+from core.context import KhabardarApp
 from core.numbers import NumberVault
 from core.settings import Settings
+from delivery.budget import SMS
 from delivery.wiring import wake_dispatch
+from domain.delivery.policy import DeliveryPolicy
 from fakesmsc import FakeSmsc
 from faketg import FakeTelegram
+from storage import send_budget
 from storage.db import Database
 from tests.conftest import FAST_DELIVERY
 from tests.delivery.helpers import publish
-from tests.sms.helpers import add_sms_residents, numbers
+from tests.sms.helpers import add_sms_residents, eventually, numbers
 
 RATE = 40.0  # the account's submit_sm per second, as the fake SMSC enforces it
+
+
+@pytest.fixture
+def delivery_policy() -> DeliveryPolicy:
+    """Fast waits, but a throttle's pause long enough to be seen from another process."""
+    return dataclasses.replace(FAST_DELIVERY, retry_after_default=timedelta(seconds=1))
 
 
 async def test_the_bot_and_a_worker_stay_within_the_accounts_rate_together(
@@ -54,3 +67,35 @@ async def test_the_bot_and_a_worker_stay_within_the_accounts_rate_together(
     assert smsc.throttled == 0
     assert [len(smsc.texts_to(n)) for n in phones] == [1] * len(phones)
     assert len(smsc.per_connection) == 2  # both processes sent their share
+
+
+async def test_a_throttle_answer_pauses_every_process(
+    bot: KhabardarApp,
+    smsc: FakeSmsc,
+    database: Database,
+    database_url: str,
+    vault: NumberVault,
+) -> None:
+    if database.is_sqlite:
+        pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")
+    # The SMSC counts the account: a process that kept sending after another one was told to
+    # slow down would only meet the same answer.
+    await add_sms_residents(database, vault, numbers(5))
+    smsc.throttle(1)
+    await publish(database)
+    wake_dispatch(bot)
+    await smsc.wait_for(lambda: smsc.throttled == 1)
+    other = Database(database_url)  # another process of the bot, booking its next slot
+    try:
+
+        async def told_to_wait() -> bool:
+            async with other.transaction() as session:
+                booking = await send_budget.reserve_slots(
+                    session, name=SMS, count=1, interval=1 / RATE
+                )
+            return booking.paused_until > booking.now
+
+        await eventually(told_to_wait)
+    finally:
+        await other.dispose()
+    await smsc.wait_for(lambda: len(smsc.submitted) == 5, seconds=10)
