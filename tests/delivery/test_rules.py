@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -101,6 +102,11 @@ def test_failures_lead_to_the_right_state() -> None:
     assert last.state is State.FAILED
 
 
+def busiest_second(sends: list[float]) -> int:
+    """The most sends in any one-second window starting at a send (the times are sorted)."""
+    return max(bisect.bisect_left(sends, t + 1) - bisect.bisect_left(sends, t) for t in sends)
+
+
 @pytest.mark.parametrize("rate", [1, 5, 20, 30, 100, 1000])
 def test_slot_clock_never_fits_more_than_the_cap_in_any_second(rate: float) -> None:
     clock = SlotClock(rate)
@@ -110,7 +116,7 @@ def test_slot_clock_never_fits_more_than_the_cap_in_any_second(rate: float) -> N
         now += clock.wait(now) + 0.0003  # the event loop wakes a little late
         clock.take(now)
         sends.append(now)
-    worst = max(sum(1 for t in sends if start <= t < start + 1) for start in sends)
+    worst = busiest_second(sends)
     assert worst <= rate
     achieved = (len(sends) - 1) / (sends[-1] - sends[0])
     assert achieved >= 0.8 * rate if rate > 5 else achieved > 0
@@ -131,7 +137,7 @@ def test_booking_a_slot_at_a_time_from_a_late_event_loop_keeps_the_cap(rate: flo
         if now - start > lateness:  # too late: the lane books again and sends on that slot
             now = max(now, budget.book_now(now, 1).start)
         sends.append(now)
-    worst = max(sum(1 for t in sends if start <= t < start + 1) for start in sends)
+    worst = busiest_second(sends)
     assert worst <= rate
     achieved = (len(sends) - 1) / (sends[-1] - sends[0])
     # A slot may start up to the tolerance in the past: late wake-ups cost less of the cap
