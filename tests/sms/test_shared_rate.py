@@ -31,7 +31,7 @@ RATE = 40.0  # the account's submit_sm per second, as the fake SMSC enforces it
 @pytest.fixture
 def delivery_policy() -> DeliveryPolicy:
     """Fast waits, but a throttle's pause long enough to be seen from another process."""
-    return dataclasses.replace(FAST_DELIVERY, retry_after_default=timedelta(seconds=1))
+    return dataclasses.replace(FAST_DELIVERY, retry_after_default=timedelta(seconds=2))
 
 
 async def test_the_bot_and_a_worker_stay_within_the_accounts_rate_together(
