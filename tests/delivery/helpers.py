@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import insert
 from sqlmodel import SQLModel
 
@@ -132,3 +133,9 @@ async def add_residents(
                     [{"chat_id": c, "district": d} for c in chunk for d in where],
                 )
     return ids
+
+
+def shared_only(database: Database) -> None:
+    """Skip on SQLite: it runs one process, and the shared send budget is PostgreSQL's."""
+    if database.is_sqlite:
+        pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")

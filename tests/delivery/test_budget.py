@@ -30,16 +30,11 @@ from storage import delivery_queue, send_budget
 from storage.db import Database
 from storage.delivery_models import delivery
 from tests.conftest import FAST_DELIVERY
-from tests.delivery.helpers import add_residents, correct, publish
+from tests.delivery.helpers import add_residents, correct, publish, shared_only
 from tests.delivery.test_planning import plan
 
 POLICY = DeliveryPolicy()  # production's: Telegram's retry_after is honoured in full
 GAPS = (timedelta(seconds=1), timedelta(seconds=3))
-
-
-def shared_only(database: Database) -> None:
-    if database.is_sqlite:
-        pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from faketg import FakeTelegram
 from storage import send_budget
 from storage.db import Database
 from tests.conftest import FAST_DELIVERY
-from tests.delivery.helpers import publish
+from tests.delivery.helpers import publish, shared_only
 from tests.sms.helpers import add_sms_residents, eventually, numbers
 
 RATE = 40.0  # the account's submit_sm per second, as the fake SMSC enforces it
@@ -42,8 +42,7 @@ async def test_the_bot_and_a_worker_stay_within_the_accounts_rate_together(
     settings: Callable[..., Settings],
     vault: NumberVault,
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")
+    shared_only(database)
     # Each process sending at SMS_RATE on its own would put twice the account's throughput
     # into the SMSC, which answers the excess with ESME_RTHROTTLED. The slot clock may put up
     # to RATE sends in one second by its own arithmetic; the fake counts them on an event loop
@@ -79,8 +78,7 @@ async def test_a_throttle_answer_pauses_every_process(
     database_url: str,
     vault: NumberVault,
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")
+    shared_only(database)
     # The SMSC counts the account: a process that kept sending after another one was told to
     # slow down would only meet the same answer.
     await add_sms_residents(database, vault, numbers(5))
