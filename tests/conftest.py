@@ -61,6 +61,13 @@ quick_progress = pytest.mark.parametrize(
 )
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: half again as many workers as cores. A test waits about a third of its time
+    (on a subprocess, a real-time send pace, a database thread), and a spare worker fills it:
+    on 2 cores, 29.4 s with 3 workers against 32.4–33.9 s with 2 (and 33.0 s with 4)."""
+    return max(2, (os.cpu_count() or 1) * 3 // 2)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
     """TEST_DATABASE_URL when set (CI sets PostgreSQL), else a SQLite file for this run.
