@@ -74,7 +74,9 @@ class SharedBudget:
         self.name = name
         self.clock = SlotClock(rate)  # the spacing; and the fallback while the database is away
         self.batch = self.clock.batch
-        self._offsets: deque[float] = deque(maxlen=OFFSET_READINGS)
+        # Per booking: how late and how early the database's clock could be on ours.
+        self._latest: deque[float] = deque(maxlen=OFFSET_READINGS)
+        self._earliest: deque[float] = deque(maxlen=OFFSET_READINGS)
 
     def book_now(self, now: float, count: int) -> Slots:
         """Book from this process's own clock: only while the database does not answer (a
@@ -94,27 +96,30 @@ class SharedBudget:
             log.warning("shared send budget unavailable, pacing locally: %s", type(exc).__name__)
             return self.book_now(loop.time(), count)
         answered = loop.time()
-        # The database read its clock before the answer arrived, so each reading of the offset
-        # between the two clocks errs late by however long the answer took to be seen. The
-        # smallest recent reading is the closest; one offset for every booking keeps their
-        # slots evenly spaced (a later reading would squeeze one booking into the next).
-        self._offsets.append(answered - booking.now)
-        offset = min(self._offsets)
+        # The database read its clock while the booking was under way, so the offset between
+        # the two clocks lies between `asked - booking.now` and `answered - booking.now`, and
+        # every booking narrows that range. The latest bound is the offset used (one offset
+        # for every booking keeps their slots evenly spaced: a later reading would squeeze
+        # one booking into the next).
+        self._latest.append(answered - booking.now)
+        self._earliest.append(asked - booking.now)
+        offset = min(self._latest)
         paused = booking.paused_until + offset if booking.paused_until > booking.now else 0.0
-        usable = self._usable(count, answered - asked)
+        usable = self._usable(count, offset - max(self._earliest))
         return Slots(booking.start + offset, usable, self.clock.interval, paused)
 
-    def _usable(self, count: int, round_trip: float) -> int:
-        """How many of a booking's slots to use. The offset errs late by at most the round
-        trip, so this process may see its slots up to that late, and its last ones then crowd
-        the first ones of the next process's booking: at 1,000/s, five bookings a second each
-        crowded by a few milliseconds outgrew the clock's 3 % margin, and two workers met the
-        fake's 429s. Whole slots within the round trip are left unused (at 30/s, with slots
-        34 ms apart, usually none); never more than half a booking, so a slow database costs
-        rate, not every slot."""
+    def _usable(self, count: int, error: float) -> int:
+        """How many of a booking's slots to use. The offset may err late by up to `error`,
+        so this process may see its slots that late, and its last ones then crowd the first
+        ones of the next process's booking: at 1,000/s, five bookings a second each crowded
+        by a few milliseconds outgrew the clock's 3 % margin, and two workers met the fake's
+        429s. Whole slots within the error are left unused. The error is the narrowest range
+        the recent bookings allow, not this booking's round trip: that one is long whenever
+        the event loop is busy sending, and guarding by it cost 2-5 % of paid broadcast.
+        Never more than half a booking, so a slow database costs rate, not every slot."""
         if self.clock.unlimited:
             return count
-        guard = math.floor(round_trip / self.clock.interval)
+        guard = math.floor(max(error, 0.0) / self.clock.interval)
         return max(count - guard, count // 2, 1)
 
     async def pause(self, seconds: float) -> None:

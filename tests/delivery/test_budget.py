@@ -134,6 +134,24 @@ async def test_bookings_of_two_processes_never_overlap(
     assert all(b - a >= interval * 0.999 for a, b in itertools.pairwise(slots))
 
 
+async def test_two_processes_paid_bookings_never_interleave_on_the_loop_clock(
+    database: Database, database_url: str
+) -> None:
+    """Each process sees its booking on its own clock, through an offset it can only bound;
+    the slots it keeps must still end before the other process's next booking starts."""
+    shared_only(database)
+    other_pool = Database(database_url)
+    try:
+        one = SharedBudget(database, TELEGRAM, 1000)
+        two = SharedBudget(other_pool, TELEGRAM, 1000)
+        bookings = [await budget.book(200) for budget in (one, two) * 4]
+    finally:
+        await other_pool.dispose()
+    spans = sorted((b.times()[0], b.times()[-1]) for b in bookings)
+    assert all(b.count >= 100 for b in bookings)
+    assert all(end < start for (_, end), (start, _) in itertools.pairwise(spans))
+
+
 async def test_a_chat_busy_in_one_worker_is_not_claimed_by_another(database: Database) -> None:
     shared_only(database)
     chats = await add_residents(database, [1, 2])
