@@ -222,6 +222,9 @@ async def main(args: argparse.Namespace) -> None:
         Run("one worker, paid broadcast", "pishin", 5_000_001, paid_n, 1, 1000, paid=True),
         Run("two workers, paid broadcast", "quetta", 6_000_001, paid_n, 2, 1000, paid=True),
     ]
+    runs = [run for run in runs if args.only in run.name]
+    if not runs:
+        raise SystemExit(f"no run's name contains {args.only!r}")
     await reset(database_url)
     database = Database(database_url)
     for run in runs:
@@ -252,6 +255,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--database-url", required=True, help="a scratch PostgreSQL database")
     p.add_argument("-n", type=int, default=900, help="residents per 30/s run")
     p.add_argument("--paid-n", type=int, default=10_000, help="residents per paid run")
+    p.add_argument("--only", default="", help="only the runs whose name contains this")
     return p.parse_args(argv)
 
 
