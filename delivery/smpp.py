@@ -141,8 +141,10 @@ class SmppClient:
         self._writer = writer
         reading = asyncio.ensure_future(self._read(reader))
         try:
-            bound = await asyncio.wait_for(
-                self._request(
+            # Awaited directly (not through wait_for's task), so the bind is the first PDU on
+            # the new connection whatever else is ready to run.
+            async with asyncio.timeout(self.response_timeout):
+                await self._request(
                     "bind_transceiver",
                     system_id=account.system_id,
                     password=account.password,
@@ -151,10 +153,7 @@ class SmppClient:
                     addr_ton=0,
                     addr_npi=0,
                     address_range="",
-                ),
-                self.response_timeout,
-            )
-            del bound
+                )
             self.binds += 1
             self.connected.set()
             self.last_error = None
@@ -276,25 +275,46 @@ class SmppClient:
         ids: list[str] = []
         for payload in encoded.payloads:
             await self.pace(priority)
-            answer = await self._request(
-                "submit_sm",
-                service_type="",
-                source_addr_ton=5 if not self.account.source.isdigit() else 1,
-                source_addr_npi=0 if not self.account.source.isdigit() else 1,
-                source_addr=self.account.source,
-                dest_addr_ton=1,
-                dest_addr_npi=1,
-                destination_addr=destination,
-                esm_class=0x40 if encoded.concatenated else 0,
-                protocol_id=0,
-                priority_flag=0,
-                schedule_delivery_time="",
-                validity_period="",
-                registered_delivery=1 if receipt else 0,
-                replace_if_present_flag=0,
-                data_coding=int(encoded.coding),
-                sm_default_msg_id=0,
-                short_message=payload,
-            )
+            # The session may have dropped while this waited for its slot, and a new one may
+            # be connected but not yet bound: a submit_sm now would be refused for good
+            # (ESME_RINVBNDSTS) and its message lost. Checked with no await before the send.
+            if not self.connected.is_set():
+                raise NotConnected("connection lost while waiting to send")
+            try:
+                answer = await self._submit_sm(destination, encoded, payload, receipt=receipt)
+            except SmppError as exc:
+                if exc.status != consts.SMPP_ESME_RINVBNDSTS:
+                    raise
+                # The SMSC no longer counts this session as bound: bind again, send later.
+                self._drop_session()
+                raise NotConnected("the SMSC says this session is not bound") from None
             ids.append(text_of(answer.message_id))
         return ids
+
+    def _drop_session(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+    async def _submit_sm(
+        self, destination: str, encoded: Encoded, payload: bytes, *, receipt: bool
+    ) -> Any:
+        return await self._request(
+            "submit_sm",
+            service_type="",
+            source_addr_ton=5 if not self.account.source.isdigit() else 1,
+            source_addr_npi=0 if not self.account.source.isdigit() else 1,
+            source_addr=self.account.source,
+            dest_addr_ton=1,
+            dest_addr_npi=1,
+            destination_addr=destination,
+            esm_class=0x40 if encoded.concatenated else 0,
+            protocol_id=0,
+            priority_flag=0,
+            schedule_delivery_time="",
+            validity_period="",
+            registered_delivery=1 if receipt else 0,
+            replace_if_present_flag=0,
+            data_coding=int(encoded.coding),
+            sm_default_msg_id=0,
+            short_message=payload,
+        )

@@ -106,6 +106,9 @@ class FakeSmsc:
         self.invalid: set[str] = set()  # submit_sm answered ESME_RINVDSTADR
         self._throttle = 0
         self._drop_after: int | None = None
+        self._binds_open = asyncio.Event()
+        self._binds_open.set()
+        self.binds_waiting = 0  # bind_transceiver requests held by hold_binds()
         self._server: asyncio.Server | None = None
         self._sessions: set[asyncio.StreamWriter] = set()
         self._serving: set[asyncio.Task[object]] = set()
@@ -151,6 +154,15 @@ class FakeSmsc:
     def drop_after(self, count: int) -> None:
         """Drop the connection on the `count`-th next submit_sm, before answering it."""
         self._drop_after = count
+
+    def hold_binds(self) -> None:
+        """Leave the next bind_transceiver requests unanswered until release_binds(): a slow
+        SMSC, and the moment a client is connected but not yet bound."""
+        self._binds_open.clear()
+
+    def release_binds(self) -> None:
+        """Answer the held bind_transceiver requests (and the next ones at once)."""
+        self._binds_open.set()
 
     def drop(self) -> None:
         """Close every connection now, without unbind."""
@@ -228,6 +240,8 @@ class FakeSmsc:
                 (length,) = struct.unpack(">L", head)
                 raw = head + await reader.readexactly(length - 4)
                 pdu = smpp.parse_pdu(raw, client=_Seq(), allow_unknown_opt_params=True)
+                if pdu.command == "bind_transceiver" and not self._binds_open.is_set():
+                    await self._held_bind()
                 if not self._answer(pdu, writer):
                     break
                 await writer.drain()
@@ -243,6 +257,15 @@ class FakeSmsc:
             writer.close()
             async with self._changed:
                 self._changed.notify_all()
+
+    async def _held_bind(self) -> None:
+        self.binds_waiting += 1
+        async with self._changed:
+            self._changed.notify_all()
+        try:
+            await self._binds_open.wait()
+        finally:
+            self.binds_waiting -= 1
 
     def _answer(self, pdu: Any, writer: asyncio.StreamWriter) -> bool:
         seq = pdu.sequence

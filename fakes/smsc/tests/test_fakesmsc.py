@@ -42,3 +42,17 @@ async def test_submit_before_bind_is_refused() -> None:
         answer = await _exchange(smsc, "submit_sm", destination_addr="923001234567")
     assert answer.status == consts.SMPP_ESME_RINVBNDSTS
     assert smsc.submitted == []
+
+
+async def test_a_held_bind_is_answered_once_released() -> None:
+    async with FakeSmsc() as smsc:
+        smsc.hold_binds()
+        exchange = asyncio.ensure_future(
+            _exchange(smsc, "bind_transceiver", system_id="khabardar", password="secret")
+        )
+        await smsc.wait_for(lambda: smsc.binds_waiting == 1)
+        assert not exchange.done() and smsc.binds == 0
+        smsc.release_binds()
+        answer = await exchange
+    assert answer.command == "bind_transceiver_resp"
+    assert answer.status == consts.SMPP_ESME_ROK and smsc.binds == 1
