@@ -8,7 +8,6 @@ views/map_text.py). A gazetteer without outlines is drawn as headquarters points
 
 from __future__ import annotations
 
-import io
 import math
 import threading
 from collections.abc import Collection, Mapping
@@ -23,6 +22,7 @@ from domain.alerts import Severity
 from domain.gazetteer import District, Gazetteer, Outline, RouteKind
 from views.alerts import local_time
 from views.keyboards import SEVERITY_LABELS
+from views.map_png import encode_png
 from views.map_text import Writer, drawable
 
 WIDTH = 1080  # Telegram shows photos at most about this wide; a phone scales it down evenly
@@ -49,6 +49,8 @@ QUIET_INK = (95, 95, 95)
 ROAD = (160, 160, 160)
 RAIL = (120, 100, 140)
 SUSPENDED_ROUTE = (60, 20, 90)
+# Filled and stroked in one colour each: kept exact in the PNG's palette (views/map_png.py).
+FLAT_COLOURS = [*COLOURS.values(), BACKGROUND, BORDER, INK, QUIET_INK, ROAD, RAIL, SUSPENDED_ROUTE]
 _DRAWING = threading.Lock()
 
 
@@ -134,9 +136,7 @@ def _render(
             writer, name, x, y, taken, alert=alert, gap=(HQ_DOT if gazetteer.outlines else DOT) + 6
         )
     _legend(writer, draw, words, highest, len(set(suspended)), top=HEADER + frame.height + 40)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return encode_png(image, FLAT_COLOURS)
 
 
 def _name(district: District, language: str) -> str:

@@ -12,7 +12,7 @@ from core.i18n import Catalogs
 from domain.alerts import Severity
 from domain.gazetteer import Gazetteer
 from tests.staff.publishing import G
-from views.map import COLOURS, SUSPENDED_ROUTE, WIDTH, projection, render_map
+from views.map import COLOURS, FLAT_COLOURS, SUSPENDED_ROUTE, WIDTH, projection, render_map
 from views.map_text import _naskh_has, can_shape, runs
 
 CATALOGS = Catalogs.load()
@@ -68,6 +68,17 @@ def test_map_is_a_phone_sized_png_with_the_legend_colours() -> None:
     colours = {colour for _count, colour in image.getcolors(maxcolors=1_000_000) or []}
     # Every legend entry is drawn, so every severity's colour is there even when unused.
     assert all(COLOURS[level] in colours for level in COLOURS)
+
+
+def test_the_png_has_a_palette_and_keeps_every_flat_colour_exact() -> None:
+    """256 colours, not RGB: the same picture at well under half the bytes; the colours the
+    legend and the outlines are drawn in survive the palette unchanged."""
+    highest = {"quetta": Severity.EXTREME, "chagai": Severity.SEVERE, "kech": Severity.MINOR}
+    png = render_map(G, highest, EN, subtitle="test", suspended=("N-25",))
+    drawn = Image.open(io.BytesIO(png))
+    assert drawn.mode == "P" and len(png) < 80_000
+    colours = {colour for _count, colour in drawn.convert("RGB").getcolors(256) or []}
+    assert set(FLAT_COLOURS) <= colours
 
 
 def test_outlines_are_filled_by_each_districts_highest_severity() -> None:
