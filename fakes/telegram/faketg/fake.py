@@ -52,7 +52,9 @@ class FakeTelegram(Waiting):
         self.state = FakeState(bot_user, callback_query_ttl)
         self.faults = faults or Faults()
         self.stats = Stats()
-        self._ctx = Context(self.state, self.faults, FloodControl(), self.stats, strict_html)
+        self._ctx = Context(
+            self.state, self.faults, FloodControl(self.stats), self.stats, strict_html
+        )
         self.api = BotApi(self._ctx)
         self.app = build_app(token, self.api, control_routes(self))
         self._runner = UvicornRunner(self.app, host, port, http)
@@ -284,7 +286,7 @@ class FakeTelegram(Waiting):
         st.commands.clear()
         st.recent_errors.clear()
         self.stats.reset()
-        self._ctx.flood = FloodControl()
+        self._ctx.flood = FloodControl(self.stats)
         st.touch()
 
 

@@ -192,9 +192,14 @@ def _forced_error(entry: _FailNext, second: float) -> ApiError:
 
 
 class FloodControl:
-    """Sliding-window send limits; O(1) amortised per send."""
+    """Sliding-window send limits; O(1) amortised per send.
 
-    def __init__(self) -> None:
+    Every penalty it starts is counted in ``stats.penalties``: the 429s beyond those are sends
+    that arrived while one was running.
+    """
+
+    def __init__(self, stats: Stats) -> None:
+        self._stats = stats
         self._window: deque[float] = deque()
         self._paid_window: deque[float] = deque()
         self._penalty_until = 0.0
@@ -228,6 +233,7 @@ class FloodControl:
                 # Whole (fake) seconds, at least one, as Telegram's penalties are.
                 wait = fixed or math.ceil((window[0] + second - now) / second - 1e-9) * second
                 self._penalty_until = now + max(second, wait)
+                self._stats.penalties += 1
                 raise too_many_requests(self._penalty_until - now, second=second)
 
     def record(self, chat_id: int, now: float, *, paid: bool = False) -> None:
@@ -252,6 +258,7 @@ class Stats:
     statuses: Counter[int] = field(default_factory=Counter)
     messages_per_chat: Counter[int] = field(default_factory=Counter)
     too_many_requests: int = 0
+    penalties: int = 0  # flood-control penalties begun (a window over its cap)
     server_errors: int = 0
     messages_sent: int = 0
     paid_broadcasts: int = 0  # of messages_sent, those sent with allow_paid_broadcast
@@ -277,6 +284,7 @@ class Stats:
             "statuses": {str(k): v for k, v in self.statuses.items()},
             "messages_per_chat": {str(k): v for k, v in self.messages_per_chat.items()},
             "too_many_requests": self.too_many_requests,
+            "penalties": self.penalties,
             "server_errors": self.server_errors,
             "messages_sent": self.messages_sent,
             "paid_broadcasts": self.paid_broadcasts,
