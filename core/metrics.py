@@ -42,6 +42,12 @@ class Metrics:
             ["where"],
             registry=r,
         )
+        self.database_errors = Counter(
+            "khabardar_database_errors_total",
+            "Database connections lost, refused or locked past their wait",
+            ["where"],
+            registry=r,
+        )
         self.telegram_reached_at: datetime | None = None
         self.telegram_reached = Gauge(
             "khabardar_telegram_last_reached_timestamp_seconds",

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from telegram.ext import Job
 
 from core.context import Context, KhabardarApp
+from core.errors import why
 from delivery.compose import AlertBook
 from delivery.sender import Sender
 from delivery.sms_link import SmsLink
@@ -189,7 +190,8 @@ class DeliveryEngine:
         if self._task is not None and not self._task.done():
             return
         if self._task is not None and not self._task.cancelled() and self._task.exception():
-            log.error("delivery sender stopped; restarting it", exc_info=self._task.exception())
+            # The error handler has had the exception (and its traceback, if it was a bug).
+            log.warning("delivery sender stopped; restarting it: %s", why(self._task.exception()))
         self.sender.stop.clear()
         self._task = self.app.create_task(self.sender.run(), name="delivery-sender")
 

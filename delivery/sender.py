@@ -93,7 +93,14 @@ class Sender:
         return found if isinstance(found, PriorityRateLimiter) else None
 
     async def run(self) -> None:
-        """Claim and send until stopped; then finish in-flight sends and hand back the rest."""
+        """Claim and send until stopped; then finish in-flight sends and hand back the rest.
+
+        The engine runs it again after a failure (a database error in a claim): each run
+        starts with its own queue and its helpers' stop cleared, or the recorder and the
+        heartbeat of the new run would return at once and its senders stall.
+        """
+        self._queue = asyncio.Queue()
+        self._done.clear()
         workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
         helpers = [asyncio.create_task(self._record_loop()), asyncio.create_task(self._renew())]
         try:

@@ -8,6 +8,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from core.context import KhabardarApp
+from core.errors import why
 from core.numbers import NumberVault
 from delivery.budget import sms_budget
 from delivery.compose import AlertBook
@@ -120,7 +121,8 @@ class SmsLink:
     @staticmethod
     def _report(task: asyncio.Task[None] | None) -> None:
         if task is not None and not task.cancelled() and task.exception():
-            log.error("SMS task stopped; restarting it", exc_info=task.exception())
+            # The error handler has had the exception (and its traceback, if it was a bug).
+            log.warning("SMS task stopped; restarting it: %s", why(task.exception()))
 
     def wake(self) -> None:
         """Rows may be due."""

@@ -9,6 +9,7 @@ from telegram.error import NetworkError
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from core.context import Context, KhabardarApp
+from core.errors import database_reason, database_weather
 from handlers.common import load_resident, reply, stale_button
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ async def on_error(update: object, context: Context) -> None:
         # Only the first line: PTB's message can carry the whole HTML body of a proxy's 5xx.
         reason = str(context.error).split(". Parsing the server response", 1)[0][:200]
         log.warning("network error for update %s: %s", update_id, reason)
+    elif database_weather(context.error):
+        context.services.metrics.database_errors.labels(where="handler").inc()
+        log.warning("database error for update %s: %s", update_id, database_reason(context.error))
     else:
         context.services.metrics.handler_errors.inc()
         log.error("handler failed for update %s", update_id, exc_info=context.error)

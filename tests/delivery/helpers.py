@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
@@ -139,3 +140,24 @@ def shared_only(database: Database) -> None:
     """Skip on SQLite: it runs one process, and the shared send budget is PostgreSQL's."""
     if database.is_sqlite:
         pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")
+
+
+def fail_claim(database: Database, *, kind: str | None = None, after: int = 0) -> list[str]:
+    """Make the database refuse one claim, as a dropped connection would: the first after
+    `after` claims (of rows of `kind`, if given) go through. Returns the refused statements."""
+    failed: list[str] = []
+    seen = [0]
+
+    def refuse(_conn: object, _cursor: object, statement: str, parameters: Any, *_: Any) -> None:
+        if failed or not statement.lstrip().startswith("UPDATE delivery"):
+            return
+        values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+        if "RETURNING" not in statement or (kind is not None and kind not in tuple(values)):
+            return
+        seen[0] += 1
+        if seen[0] > after:
+            failed.append(statement)
+            raise OperationalError(statement, None, ConnectionError("server closed the connection"))
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", refuse)
+    return failed
