@@ -85,13 +85,23 @@ class SmsSender:
         self.wake.set()
 
     async def run(self) -> None:
-        """Send until stopped; then record what is known and hand back the rest."""
+        """Send until stopped; then record what is known and hand back the rest.
+
+        A lane that fails stops the others after their current batch: their claims are only
+        handed back once none of them is mid-submit, or those texts would go out twice.
+        """
+        lanes = [asyncio.ensure_future(self._lane()) for _ in range(LANES)]
         try:
-            await asyncio.gather(*(self._lane() for _ in range(LANES)))
+            await asyncio.wait(lanes, return_when=asyncio.FIRST_EXCEPTION)
         finally:
+            self.stop.set()
+            ended = await asyncio.gather(*lanes, return_exceptions=True)
             await self._record_receipts()
             async with self.database.transaction() as session:
                 await delivery_queue.release_claims(session, owner=self.owner)
+        for outcome in ended:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def _lane(self) -> None:
         while not self.stop.is_set():

@@ -14,7 +14,8 @@ from storage import deliveries, sms, sms_outbox
 from storage.db import Database
 from storage.sms_outbox import SmsTally
 from tests.conftest import quick_progress
-from tests.delivery.helpers import AUTHOR, add_residents, publish
+from tests.delivery.helpers import AUTHOR, add_residents, fail_claim, publish
+from tests.sms.conftest import TEST_SMS_RATE
 from tests.sms.helpers import add_sms_residents, eventually, numbers
 
 URDU_HEADLINE = "کوئٹہ بائی پاس کے قریب فائرنگ"
@@ -137,3 +138,24 @@ async def test_fallback_numbers_get_sms_instead_during_a_declared_shutdown(
     await fake.wait_until(lambda: fake.messages(online), timeout=10)
     assert alert.identifier in smsc.texts_to(phone)[0]
     assert fake.messages(cut_off) == []
+
+
+async def test_a_lane_whose_claim_fails_stops_the_others_before_their_rows_go_back(
+    bot: KhabardarApp, smsc: FakeSmsc, database: Database, vault: NumberVault
+) -> None:
+    # Enough numbers for every lane to hold a batch; the second lane's first claim fails
+    # while the first lane is submitting its own. Handing the first lane's rows back before
+    # it finished would send them twice.
+    phones = numbers(LANES * window_for(TEST_SMS_RATE) * 2)
+    await add_sms_residents(database, vault, phones)
+    failed = fail_claim(database, kind="sms", after=1)
+    alert = await publish(database)
+    wake_dispatch(bot)
+    await smsc.wait_for(lambda: all(smsc.texts_to(n) for n in phones), seconds=30)
+
+    async def settled() -> bool:
+        return (await tally(database, alert.identifier)).sent == len(phones)
+
+    await eventually(settled)
+    assert failed, "no SMS claim was refused: the test did not test anything"
+    assert all(len(smsc.texts_to(n)) == 1 for n in phones)
