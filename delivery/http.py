@@ -41,6 +41,11 @@ def polling_request(on_answer: Callable[[], None]) -> HTTPXRequest:
     )
 
 
+class NotReached(NetworkError):
+    """Telegram was not reached at all (refused, unresolvable, no connection in time): the
+    request never left, so it cannot have been delivered and trying again repeats nothing."""
+
+
 class AiohttpRequest(BaseRequest):
     """Bot API calls over a pool of keep-alive connections, one attempt each.
 
@@ -154,6 +159,8 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=body, timeout=timeout, allow_redirects=False
             ) as response:
                 answer = await response.read()
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise NotReached(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         except TimeoutError as exc:  # aiohttp's timeouts subclass it
             raise TimedOut(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         except aiohttp.ClientError as exc:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
+from delivery.http import NotReached
 from delivery.limiter import retry_after_seconds
 from domain.delivery.rules import EDIT_OF, Failure
 from storage.delivery_queue import Claimed
@@ -44,4 +45,6 @@ def classify(row: Claimed, exc: TelegramError) -> Result:
             return Result(row, skipped=True, error=exc.message)
         gone = any(n in text for n in _GONE)
         return Result(row, failure=Failure.GONE if gone else Failure.REJECTED, error=exc.message)
+    if isinstance(exc, NotReached):
+        return Result(row, failure=Failure.UNREACHABLE, error=exc.message)
     return Result(row, failure=Failure.TRANSIENT, error=exc.message or type(exc).__name__)

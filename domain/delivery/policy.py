@@ -15,9 +15,12 @@ class DeliveryPolicy:
     The defaults are production's; tests pass one measured in milliseconds.
     """
 
-    # A send that keeps failing is given up after this many claims: with the backoff below that
-    # is about eight minutes of trying, long enough to ride out a Telegram or network hiccup,
-    # short enough that the operator's report says "failed" while the alert still matters.
+    # A send that reached Telegram and keeps failing (5xx, timeouts: each may have been
+    # delivered, so a retry may repeat it) is given up after this many claims: with the
+    # backoff below, about two minutes of trying on average and at most about four, so the
+    # operator's report says "failed" while the alert still matters. A send that never reached
+    # Telegram (refused, DNS, connect timeout: an outage) costs no attempt and waits it out
+    # until its alert expires.
     max_attempts: int = 8
     backoff_base: timedelta = timedelta(seconds=2)
     backoff_cap: timedelta = timedelta(minutes=5)

@@ -155,7 +155,10 @@ class Failure(enum.StrEnum):
     RATE_LIMITED = "rate_limited"  # 429: not the message's fault, try again after the pause
     GONE = "gone"  # blocked, deactivated, chat not found: never retry
     MIGRATED = "migrated"  # the group became a supergroup: retry at the new chat id
-    TRANSIENT = "transient"  # 5xx, timeouts, dropped connections
+    # Telegram not reached (refused, DNS, connect timeout): the world's outage, not the
+    # message's; retried with backoff and never given up while the alert lives.
+    UNREACHABLE = "unreachable"
+    TRANSIENT = "transient"  # 5xx, timeouts, dropped connections: may have been delivered
     REJECTED = "rejected"  # any other 400: retrying the same request cannot help
 
 
@@ -198,6 +201,8 @@ def after_failure(
         return Decision(State.PENDING, now + (retry_after or policy.retry_after_default), True)
     if failure is Failure.MIGRATED:
         return Decision(State.PENDING, now, True)
+    if failure is Failure.UNREACHABLE:
+        return Decision(State.PENDING, now + backoff(attempts, rng, policy), True)
     if attempts >= policy.max_attempts:
         return Decision(State.FAILED)
     return Decision(State.PENDING, now + backoff(attempts, rng, policy))

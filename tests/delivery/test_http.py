@@ -12,7 +12,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from delivery.http import AiohttpRequest
+from delivery.http import AiohttpRequest, NotReached
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
 BODY = b'{"ok":true,"result":true}'
@@ -140,9 +140,10 @@ async def test_a_reused_connection_that_drops_is_an_error_not_a_resend(serve: Se
     request = AiohttpRequest(pool_size=2)
     async with request:
         assert await request.do_request(url, "POST", data()) == (200, BODY)
-        with pytest.raises(NetworkError):
+        with pytest.raises(NetworkError) as dropped:
             await request.do_request(url, "POST", data())
     assert (len(requests), len(connections)) == (2, 1)  # the engine's retry policy decides
+    assert not isinstance(dropped.value, NotReached)  # it reached Telegram: an attempt
 
 
 async def test_no_more_connections_than_the_pool(serve: Serve) -> None:
@@ -166,11 +167,12 @@ async def test_a_silent_server_times_out(serve: Serve) -> None:
             await request.do_request(url, "POST", data())
 
 
-async def test_a_refused_connection_is_a_network_error() -> None:
+async def test_a_refused_connection_is_a_network_error_that_never_reached_telegram() -> None:
     request = AiohttpRequest()
     async with request:
-        with pytest.raises(NetworkError):  # nothing listens on port 1
+        with pytest.raises(NotReached):  # nothing listens on port 1
             await request.do_request("http://127.0.0.1:1/bot1:x/getMe", "POST", data())
+    assert issubclass(NotReached, NetworkError)  # PTB's handlers see a network error
 
 
 async def test_uploads_go_as_multipart(serve: Serve) -> None:

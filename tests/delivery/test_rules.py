@@ -100,6 +100,12 @@ def test_failures_lead_to_the_right_state() -> None:
         Failure.TRANSIENT, attempts=POLICY.max_attempts, now=NOW, rng=rng, policy=POLICY
     )
     assert last.state is State.FAILED
+    # Telegram not reached (an outage): never given up, and the claim is not counted.
+    outage = after_failure(
+        Failure.UNREACHABLE, attempts=POLICY.max_attempts, now=NOW, rng=rng, policy=POLICY
+    )
+    assert outage.state is State.PENDING and outage.refund_attempt
+    assert outage.next_attempt_at is not None and outage.next_attempt_at >= NOW
 
 
 def busiest_second(sends: list[float]) -> int:
