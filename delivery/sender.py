@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
+from core.errors import database_reason, database_weather
 from core.metrics import Metrics
 from delivery.attempts import NO_COPY_ROW, Attempts, Copy
 from delivery.compose import AlertBook
@@ -78,6 +79,8 @@ class Sender:
         self._room = asyncio.Semaphore(RECORD_BATCH)
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
+        self._held: set[int] = set()  # rows claimed and not yet recorded: the leases to renew
+        self._renewed = 0.0  # loop time of the last claim or renewal the database confirmed
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         # Several workers (PostgreSQL): the per-chat spacing is kept at claim time as well.
         self._chat_gaps = (
@@ -101,6 +104,8 @@ class Sender:
         """
         self._queue = asyncio.Queue()
         self._done.clear()
+        self._held.clear()  # a run that failed handed its claims back (or they run out)
+        self._renewed = asyncio.get_running_loop().time()
         workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
         helpers = [asyncio.create_task(self._record_loop()), asyncio.create_task(self._renew())]
         try:
@@ -110,6 +115,12 @@ class Sender:
                 self._queue.get_nowait()  # not started: release_claims hands them back
             for _ in workers:
                 self._queue.put_nowait(None)
+            # Workers finish their sends. One still blocked after a lease (waiting for results
+            # to be recorded while the database is away) is given up: its rows could be another
+            # worker's by then anyway, and the process must be able to stop.
+            _finished, stuck = await asyncio.wait(workers, timeout=self.lease.total_seconds())
+            for task in stuck:
+                task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             # Helpers finish their current write and return; cancelling one inside a database
             # transaction could leave its SQLite connection (and the write lock) behind.
@@ -177,6 +188,7 @@ class Sender:
                     )
                     targets.update({(alert_id, kind, c): copy for c, copy in copies.items()})
             muted = await self._muted(session, rows, now)
+        self._held.update(r.id for r in rows)
         jobs = [
             (row, targets.get((row.alert_id, row.kind, row.chat_id), NO_COPY_ROW)) for row in rows
         ]
@@ -213,6 +225,12 @@ class Sender:
 
     async def _work(self) -> None:
         while (job := await self._queue.get()) is not None:
+            if not self._lease_holds():
+                # Unrenewed that long, the row may be another worker's soon: not sent here,
+                # it runs out and goes back to the queue.
+                self._held.discard(job[0].id)
+                self.metrics.deliveries.labels("dropped").inc()
+                continue
             await self._finished(await self.attempts.deliver(*job))
             if self._queue.qsize() < self._ready:
                 self._hungry.set()
@@ -241,6 +259,7 @@ class Sender:
             log.exception("could not record %d deliveries; will retry", len(batch))
             self._results = batch + self._results
             return
+        self._held.difference_update(r.row.id for r in batch)
         for _ in batch:
             self._room.release()
 
@@ -305,11 +324,25 @@ class Sender:
             await self._wait_for(self._done, self.lease.total_seconds() / 3)
             if self._done.is_set():
                 return
+            started = asyncio.get_running_loop().time()
+            if not self._held:
+                self._renewed = started
+                continue
             try:
                 async with self.database.transaction() as session:
                     now = datetime.now(UTC)
                     await delivery_queue.renew_leases(
-                        session, owner=self.owner, until=now + self.lease
+                        session, owner=self.owner, ids=set(self._held), until=now + self.lease
                     )
-            except Exception:
-                log.exception("could not renew delivery leases")
+                self._renewed = started
+            except Exception as exc:
+                if not database_weather(exc):
+                    log.exception("could not renew delivery leases")
+                else:
+                    log.warning("could not renew delivery leases: %s", database_reason(exc))
+
+    def _lease_holds(self) -> bool:
+        """Whether the rows in hand are surely still this worker's: a renewal (every third of
+        the lease) succeeded within two thirds of it, so their leases have a third left."""
+        elapsed = asyncio.get_running_loop().time() - self._renewed
+        return elapsed < self.lease.total_seconds() * 2 / 3

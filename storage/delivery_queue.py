@@ -157,11 +157,24 @@ def _chat_busy(now: datetime, gaps: ChatGaps) -> ColumnElement[bool]:
     )
 
 
-async def renew_leases(session: AsyncSession, *, owner: str, until: datetime) -> int:
-    """Extend every lease this worker holds (its heartbeat)."""
+async def renew_leases(
+    session: AsyncSession, *, owner: str, ids: Collection[int], until: datetime
+) -> int:
+    """Extend the leases of the rows this worker still has in hand (its heartbeat).
+
+    Only those: a row it claimed but no longer holds (a claim whose commit failed after the
+    database had made it, a job dropped while the database was away) must run out and go
+    back to the queue, not be kept claimed for as long as the process lives.
+    """
+    if not ids:
+        return 0
     result = await session.execute(
         update(delivery)
-        .where(delivery.c.lease_owner == owner, delivery.c.state == State.CLAIMED.value)
+        .where(
+            delivery.c.id.in_(list(ids)),
+            delivery.c.lease_owner == owner,
+            delivery.c.state == State.CLAIMED.value,
+        )
         .values(lease_until=until)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

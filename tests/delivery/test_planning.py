@@ -180,3 +180,35 @@ async def test_claims_go_urgent_first_and_skip_closed_alerts(database: Database)
         )
         assert await delivery_upkeep.skip_closed(session, now=later) == 2
     assert set((await rows(database, routine)).values()) == {"skipped"}
+
+
+async def test_the_heartbeat_renews_only_the_rows_in_hand(database: Database) -> None:
+    await add_residents(database, [1, 2, 3])
+    alert = await publish(database, now=NOW)
+    await plan(database, alert)
+    soon, later = NOW + timedelta(seconds=30), NOW + timedelta(minutes=5)
+    async with database.transaction() as session:
+        claimed = await delivery_queue.claim_batch(
+            session, owner="w", now=NOW, lease_until=soon, limit=10
+        )
+        in_hand = [c.id for c in claimed if c.chat_id != 2]  # chat 2's claim was lost
+        renewed = await delivery_queue.renew_leases(
+            session, owner="w", ids=[*in_hand, 10**9], until=later
+        )
+        assert renewed == 2
+        assert await delivery_queue.renew_leases(session, owner="w", ids=[], until=later) == 0
+        # Another worker's rows are never renewed by this one.
+        assert await delivery_queue.renew_leases(session, owner="x", ids=in_hand, until=later) == 0
+    async with database.transaction() as session:
+        leases = dict(
+            (await session.execute(select(delivery.c.chat_id, delivery.c.lease_until))).all()
+        )
+        # The row nobody holds any more runs out with its first lease and comes back.
+        assert (
+            await delivery_queue.recover_expired_leases(
+                session, now=soon + timedelta(milliseconds=1)
+            )
+            == 1
+        )
+    assert leases[2] is not None and leases[1] is not None and leases[2] < leases[1]
+    assert (await rows(database, alert))[(2, "send")] == State.PENDING.value

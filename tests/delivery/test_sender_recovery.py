@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from core.context import KhabardarApp
 from delivery.sender import RECORD_BATCH
@@ -13,8 +15,11 @@ from delivery.wiring import wake_dispatch
 from faketg import FakeTelegram
 from storage.db import Database
 from storage.delivery_models import delivery
+from tests.conftest import FAST_DELIVERY, MS
 from tests.delivery.helpers import add_residents, fail_claim, publish
 from tests.sms.helpers import eventually
+
+DELIVERIES = "khabardar_deliveries_total"
 
 
 async def test_a_claim_the_database_refused_costs_nothing(
@@ -51,3 +56,34 @@ async def test_a_claim_the_database_refused_costs_nothing(
     assert restarts and all(r.levelno == logging.WARNING and not r.exc_info for r in restarts)
     # Nor does it quote the statement (SQLAlchemy's text carries the parameters too).
     assert not any("UPDATE delivery" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "delivery_policy",
+    # Renewed every 0.1 s; expired leases come back at each 0.1 s dispatch tick.
+    [dataclasses.replace(FAST_DELIVERY, lease=300 * MS, dispatch_interval=100 * MS)],
+    ids=["short-lease"],
+)
+async def test_rows_whose_lease_was_not_renewed_are_not_sent_until_claimed_again(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    # Telegram is slow: the fan-out takes several leases, rows wait in the sender's hands.
+    chats = await add_residents(database, range(1, 101))
+    fake.faults.latency_ms = 150
+    renewals: list[str] = []
+
+    def refuse(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().startswith("UPDATE delivery SET lease_until") and len(renewals) < 3:
+            renewals.append(statement)
+            raise OperationalError(statement, None, ConnectionError("server closed the connection"))
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", refuse)
+    registry = bot.bot_data.services.metrics.registry
+    await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: all(fake.messages(c) for c in chats), timeout=30)
+    # Three renewals in a row failed: what was in hand then was left to run out (another
+    # worker could have claimed it) and went out once it was claimed again.
+    assert len(renewals) == 3
+    assert (registry.get_sample_value(DELIVERIES, {"outcome": "dropped"}) or 0) > 0
+    assert max(fake.stats.messages_per_chat[c] for c in chats) == 1
