@@ -15,10 +15,11 @@ from domain.roles import Role
 from faketg import FakeTelegram
 from faketg.models import SentMessage
 from faketg.user import FakeUser
-from storage import alerts, residents, team
+from storage import alerts, delivery_upkeep, residents, team
 from storage.checkin_models import checkin
 from storage.db import Database
 from tests.conftest import ADMIN_ID
+from tests.sms.helpers import eventually
 from tests.staff.publishing import content, publish
 
 STAFF_ID = 6101
@@ -115,6 +116,12 @@ async def test_staff_see_counts_never_who_and_fewer_than_5(
             session, user_id=STAFF_ID + 1, role=Role.OPERATOR, granted_by=ADMIN_ID
         )
     reference = published.identifier
+
+    async def recorded() -> bool:  # a copy reaches the chat a moment before it is recorded
+        async with database.read() as session:
+            return await delivery_upkeep.queue_depth(session) == 0
+
+    await eventually(recorded)
     status = await user(STAFF_ID).send("/status Quetta")
     line = f"🙋 {reference} · Quetta: ✅ 5 · 🆘 fewer than 5 · 🚶 0"
     assert line in status.plain
