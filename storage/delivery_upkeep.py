@@ -122,14 +122,23 @@ async def move_chat(session: AsyncSession, *, old: int, new: int) -> None:
     await session.execute(delete(corridor).where(corridor.c.chat_id == old))
     await session.execute(delete(resident).where(resident.c.chat_id == old))
     taken = select(delivery.c.alert_id).where(delivery.c.chat_id == new).scalar_subquery()
+    waiting = delivery.c.state.in_([*_WAITING, State.CLAIMED.value])
     await session.execute(
         update(delivery)
-        .where(
-            delivery.c.chat_id == old,
-            delivery.c.state.in_([*_WAITING, State.CLAIMED.value]),
-            delivery.c.alert_id.not_in(taken),
-        )
+        .where(delivery.c.chat_id == old, waiting, delivery.c.alert_id.not_in(taken))
         .values(chat_id=new)
+    )
+    # The new chat has its own row for these alerts (it followed them too): the old chat's
+    # would only meet "group migrated" again at every claim until its alert closed.
+    await session.execute(
+        update(delivery)
+        .where(delivery.c.chat_id == old, waiting)
+        .values(
+            state=State.SKIPPED.value,
+            last_error="the group moved to a supergroup that has its own copy",
+            lease_owner=None,
+            lease_until=None,
+        )
     )
 
 

@@ -23,10 +23,12 @@ from domain.roles import Role
 from faketg import FakeTelegram
 from faketg.user import FakeUser
 from storage import residents, team
+from storage.audience import resident
 from storage.db import Database
 from storage.delivery_models import delivery
 from tests.conftest import FAST_DELIVERY, MS
 from tests.delivery.helpers import AUTHOR, VERIFIER, add_residents, correct, publish
+from tests.sms.helpers import eventually
 
 # The fake's second in the 429 storm: the same flood control, played ten times as fast.
 SECOND = 0.1
@@ -285,3 +287,30 @@ async def test_a_passing_error_never_freezes_the_operators_progress(
         report = await fake.wait_for_message(operator, "Finished", timeout=30)
         assert f"Delivery of {alert.identifier}" in report.plain
         assert "Delivered: 1 of 1" in report.plain
+
+
+async def test_a_group_that_became_a_supergroup_gets_the_alert_at_its_new_id(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    old, new, both_old, both_new = -5001, -1005001, -5002, -1005002
+    await add_residents(database, [old, both_old, both_new])
+    fake.faults.migrated.update({old: new, both_old: both_new})
+    alert = await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(lambda: fake.messages(new) and fake.messages(both_new), timeout=10)
+
+    async def settled() -> bool:
+        async with database.read() as session:
+            found = await session.execute(select(delivery.c.chat_id, delivery.c.state))
+            return {chat: state for chat, state in found} == {
+                new: "sent",
+                both_new: "sent",  # followed before and after the move: one copy
+                both_old: "skipped",  # its row was not moved onto the one already there
+            }
+
+    await eventually(settled)
+    assert fake.stats.messages_per_chat[both_new] == 1
+    assert alert.identifier in fake.last(new).plain
+    async with database.read() as session:
+        followers = set((await session.scalars(select(resident.c.chat_id))).all())
+    assert followers == {new, both_new}  # the resident moved with its subscriptions
