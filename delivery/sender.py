@@ -80,7 +80,11 @@ class Sender:
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
         self._held: set[int] = set()  # rows claimed and not yet recorded: the leases to renew
-        self._renewed = 0.0  # loop time of the last claim or renewal the database confirmed
+        self._renewed = 0.0  # loop time of the last renewal the database confirmed
+        self._dropping = False  # rows are being left to run out (logged once per episode)
+        # Recording and renewing update the same rows in different orders: run side by side
+        # on PostgreSQL, each could wait for the other's row locks (a deadlock).
+        self._rows_lock = asyncio.Lock()
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         # Several workers (PostgreSQL): the per-chat spacing is kept at claim time as well.
         self._chat_gaps = (
@@ -230,6 +234,9 @@ class Sender:
                 # it runs out and goes back to the queue.
                 self._held.discard(job[0].id)
                 self.metrics.deliveries.labels("dropped").inc()
+                if not self._dropping:
+                    self._dropping = True
+                    log.warning("delivery leases unrenewed too long: leaving rows to run out")
                 continue
             await self._finished(await self.attempts.deliver(*job))
             if self._queue.qsize() < self._ready:
@@ -307,7 +314,7 @@ class Sender:
             outcomes.append(
                 decision.state.value if decision.state is not State.PENDING else "retry"
             )
-        async with self.database.transaction() as session:
+        async with self._rows_lock, self.database.transaction() as session:
             for old, new in moves:
                 await delivery_upkeep.move_chat(session, old=old, new=new)
             await delivery_queue.record_sent(session, sent=sent, now=now)
@@ -329,12 +336,13 @@ class Sender:
                 self._renewed = started
                 continue
             try:
-                async with self.database.transaction() as session:
+                async with self._rows_lock, self.database.transaction() as session:
                     now = datetime.now(UTC)
                     await delivery_queue.renew_leases(
                         session, owner=self.owner, ids=set(self._held), until=now + self.lease
                     )
                 self._renewed = started
+                self._dropping = False
             except Exception as exc:
                 if not database_weather(exc):
                     log.exception("could not renew delivery leases")
