@@ -47,6 +47,11 @@ class NotConnected(Exception):
     """No bound connection (or it dropped while waiting for an answer)."""
 
 
+class Unanswered(NotConnected):
+    """The connection dropped after the PDU was written: the SMSC may have accepted it, so a
+    submit_sm sent again may be a second text."""
+
+
 @dataclass(frozen=True, slots=True)
 class SmppAccount:
     """Where and as whom to bind."""
@@ -174,7 +179,7 @@ class SmppClient:
         self._writer = None
         for future in self._pending.values():
             if not future.done():
-                future.set_exception(NotConnected("connection lost"))
+                future.set_exception(Unanswered("connection lost before the SMSC answered"))
         self._pending.clear()
 
     async def _read(self, reader: asyncio.StreamReader) -> None:

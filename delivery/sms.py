@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from core.metrics import Metrics
 from core.numbers import NumberVault
 from delivery.compose import AlertBook
-from delivery.smpp import NotConnected, SmppClient
+from delivery.smpp import NotConnected, SmppClient, Unanswered
 from delivery.smpp_pdu import BAD_DESTINATION, THROTTLED, SmppError
 from domain.delivery.policy import DeliveryPolicy
 from domain.delivery.rules import Failure, Priority, State, Transport, after_failure
@@ -169,7 +169,9 @@ class SmsSender:
             return Outcome(
                 row, failure=Failure.TRANSIENT if transient else Failure.REJECTED, error=str(exc)
             )
-        except NotConnected as exc:  # not the message's fault: its attempt is refunded
+        except Unanswered as exc:  # it may have gone out: an attempt, so repeats are bounded
+            return Outcome(row, failure=Failure.TRANSIENT, error=str(exc))
+        except NotConnected as exc:  # never sent, not the message's fault: attempt refunded
             wait = self.policy.backoff_base
             return Outcome(row, failure=Failure.RATE_LIMITED, error=str(exc), retry_after=wait)
         except TimeoutError:
