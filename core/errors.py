@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+# sqlite3 raises OperationalError for a missing table or a syntax error too: only these are
+# the database's weather there.
+_SQLITE_WEATHER = ("locked", "busy", "disk i/o", "unable to open", "readonly")
+
 
 def database_weather(error: BaseException | None) -> bool:
     """Whether the database failed (connection lost, locked, refused), not the code."""
-    if isinstance(error, (OperationalError, InterfaceError)):
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return False
+    cause = error.orig
+    if cause is not None and type(cause).__module__.startswith("sqlite3"):
+        return any(word in str(cause).lower() for word in _SQLITE_WEATHER)
+    return True
 
 
 def database_reason(error: BaseException | None) -> str:

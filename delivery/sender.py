@@ -108,7 +108,10 @@ class Sender:
         """
         self._queue = asyncio.Queue()
         self._done.clear()
-        self._held.clear()  # a run that failed handed its claims back (or they run out)
+        # A run that failed handed its claims back (or they run out); results it could not
+        # record are still this worker's to write.
+        self._held = {r.row.id for r in self._results}
+        self._dropping = False
         self._renewed = asyncio.get_running_loop().time()
         workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
         helpers = [asyncio.create_task(self._record_loop()), asyncio.create_task(self._renew())]

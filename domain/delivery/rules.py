@@ -202,7 +202,9 @@ def after_failure(
     if failure is Failure.MIGRATED:
         return Decision(State.PENDING, now, True)
     if failure is Failure.UNREACHABLE:
-        return Decision(State.PENDING, now + backoff(attempts, rng, policy), True)
+        # Refunded, the count never grows: wait as after a third failure (up to 8 s with the
+        # defaults), or an outage that fails fast would retry every row every second.
+        return Decision(State.PENDING, now + backoff(attempts + 2, rng, policy), True)
     if attempts >= policy.max_attempts:
         return Decision(State.FAILED)
     return Decision(State.PENDING, now + backoff(attempts, rng, policy))
