@@ -66,7 +66,10 @@ async def test_the_bot_and_a_worker_stay_within_the_accounts_rate_together(
         wake_dispatch(bot)
         wake_dispatch(worker)
         await smsc.wait_for(lambda: all(smsc.texts_to(n) for n in phones), seconds=30)
-    assert smsc.throttled == 0
+    # Per-process pacing (twice the account's rate) is throttled about ten times over 100
+    # texts (11 when tried); a loaded machine's bunching has cost one (a fresh clone's CI
+    # run, 4 Dec), never more.
+    assert smsc.throttled <= 2
     assert [len(smsc.texts_to(n)) for n in phones] == [1] * len(phones)
     assert len(smsc.per_connection) == 2  # both processes sent their share
 
