@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -142,17 +142,22 @@ def shared_only(database: Database) -> None:
         pytest.skip("SQLite runs one process; the shared budget is PostgreSQL's")
 
 
-def fail_claim(database: Database, *, kind: str | None = None, after: int = 0) -> list[str]:
-    """Make the database refuse one claim, as a dropped connection would: the first after
-    `after` claims (of rows of `kind`, if given) go through. Returns the refused statements."""
+def refuse_statements(
+    database: Database,
+    matches: Callable[[str, tuple[Any, ...]], bool],
+    *,
+    times: int = 1,
+    after: int = 0,
+) -> list[str]:
+    """Make the database refuse statements, as a dropped connection would: of those that
+    `matches(statement, parameters)`, the first `after` go through, the next `times` fail.
+    Returns the refused statements."""
     failed: list[str] = []
     seen = [0]
 
     def refuse(_conn: object, _cursor: object, statement: str, parameters: Any, *_: Any) -> None:
-        if failed or not statement.lstrip().startswith("UPDATE delivery"):
-            return
         values = parameters.values() if isinstance(parameters, dict) else parameters or ()
-        if "RETURNING" not in statement or (kind is not None and kind not in tuple(values)):
+        if len(failed) >= times or not matches(statement, tuple(values)):
             return
         seen[0] += 1
         if seen[0] > after:
@@ -161,3 +166,13 @@ def fail_claim(database: Database, *, kind: str | None = None, after: int = 0) -
 
     event.listen(database.engine.sync_engine, "before_cursor_execute", refuse)
     return failed
+
+
+def fail_claim(database: Database, *, kind: str | None = None, after: int = 0) -> list[str]:
+    """Refuse one claim (of rows of `kind`, if given) after `after` went through."""
+
+    def claim(statement: str, values: tuple[Any, ...]) -> bool:
+        claiming = statement.lstrip().startswith("UPDATE delivery") and "RETURNING" in statement
+        return claiming and (kind is None or kind in values)
+
+    return refuse_statements(database, claim, after=after)

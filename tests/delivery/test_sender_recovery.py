@@ -6,8 +6,7 @@ import dataclasses
 import logging
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import func, select
 
 from core.context import KhabardarApp
 from delivery.sender import RECORD_BATCH
@@ -16,7 +15,7 @@ from faketg import FakeTelegram
 from storage.db import Database
 from storage.delivery_models import delivery
 from tests.conftest import FAST_DELIVERY, MS
-from tests.delivery.helpers import add_residents, fail_claim, publish
+from tests.delivery.helpers import add_residents, fail_claim, publish, refuse_statements
 from tests.sms.helpers import eventually
 
 DELIVERIES = "khabardar_deliveries_total"
@@ -70,14 +69,11 @@ async def test_rows_whose_lease_was_not_renewed_are_not_sent_until_claimed_again
     # Telegram is slow: the fan-out takes several leases, rows wait in the sender's hands.
     chats = await add_residents(database, range(1, 101))
     fake.faults.latency_ms = 80  # under a third of the lease: no send outlives its lease
-    renewals: list[str] = []
-
-    def refuse(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if statement.lstrip().startswith("UPDATE delivery SET lease_until") and len(renewals) < 3:
-            renewals.append(statement)
-            raise OperationalError(statement, None, ConnectionError("server closed the connection"))
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", refuse)
+    renewals = refuse_statements(
+        database,
+        lambda statement, _values: statement.lstrip().startswith("UPDATE delivery SET lease_until"),
+        times=3,
+    )
     registry = bot.bot_data.services.metrics.registry
     await publish(database)
     wake_dispatch(bot)
