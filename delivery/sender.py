@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
-from core.errors import database_reason, database_weather
 from core.metrics import Metrics
 from delivery.attempts import NO_COPY_ROW, Attempts, Copy
 from delivery.compose import AlertBook
+from delivery.leases import Leases
 from delivery.limiter import PriorityRateLimiter
 from delivery.outcomes import Result
 from domain.delivery.attention import rings
@@ -79,12 +79,7 @@ class Sender:
         self._room = asyncio.Semaphore(RECORD_BATCH)
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
-        self._held: set[int] = set()  # rows claimed and not yet recorded: the leases to renew
-        self._renewed = 0.0  # loop time of the last renewal the database confirmed
-        self._dropping = False  # rows are being left to run out (logged once per episode)
-        # Recording and renewing update the same rows in different orders: run side by side
-        # on PostgreSQL, each could wait for the other's row locks (a deadlock).
-        self._rows_lock = asyncio.Lock()
+        self.leases = Leases(database, owner=owner, lease=policy.lease)
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         # Several workers (PostgreSQL): the per-chat spacing is kept at claim time as well.
         self._chat_gaps = (
@@ -110,9 +105,7 @@ class Sender:
         self._done.clear()
         # A run that failed handed its claims back (or they run out); results it could not
         # record are still this worker's to write.
-        self._held = {r.row.id for r in self._results}
-        self._dropping = False
-        self._renewed = asyncio.get_running_loop().time()
+        self.leases.start(r.row.id for r in self._results)
         workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
         helpers = [asyncio.create_task(self._record_loop()), asyncio.create_task(self._renew())]
         try:
@@ -195,7 +188,7 @@ class Sender:
                     )
                     targets.update({(alert_id, kind, c): copy for c, copy in copies.items()})
             muted = await self._muted(session, rows, now)
-        self._held.update(r.id for r in rows)
+        self.leases.claimed(r.id for r in rows)
         jobs = [
             (row, targets.get((row.alert_id, row.kind, row.chat_id), NO_COPY_ROW)) for row in rows
         ]
@@ -232,14 +225,9 @@ class Sender:
 
     async def _work(self) -> None:
         while (job := await self._queue.get()) is not None:
-            if not self._lease_holds():
-                # Unrenewed that long, the row may be another worker's soon: not sent here,
-                # it runs out and goes back to the queue.
-                self._held.discard(job[0].id)
+            if not self.leases.hold():  # it runs out and goes back to the queue
+                self.leases.drop(job[0].id)
                 self.metrics.deliveries.labels("dropped").inc()
-                if not self._dropping:
-                    self._dropping = True
-                    log.warning("delivery leases unrenewed too long: leaving rows to run out")
                 continue
             await self._finished(await self.attempts.deliver(*job))
             if self._queue.qsize() < self._ready:
@@ -269,7 +257,7 @@ class Sender:
             log.exception("could not record %d deliveries; will retry", len(batch))
             self._results = batch + self._results
             return
-        self._held.difference_update(r.row.id for r in batch)
+        self.leases.recorded(r.row.id for r in batch)
         for _ in batch:
             self._room.release()
 
@@ -317,7 +305,7 @@ class Sender:
             outcomes.append(
                 decision.state.value if decision.state is not State.PENDING else "retry"
             )
-        async with self._rows_lock, self.database.transaction() as session:
+        async with self.leases.lock, self.database.transaction() as session:
             for old, new in moves:
                 await delivery_upkeep.move_chat(session, old=old, new=new)
             await delivery_queue.record_sent(session, sent=sent, now=now)
@@ -334,26 +322,4 @@ class Sender:
             await self._wait_for(self._done, self.lease.total_seconds() / 3)
             if self._done.is_set():
                 return
-            started = asyncio.get_running_loop().time()
-            if not self._held:
-                self._renewed = started
-                continue
-            try:
-                async with self._rows_lock, self.database.transaction() as session:
-                    now = datetime.now(UTC)
-                    await delivery_queue.renew_leases(
-                        session, owner=self.owner, ids=set(self._held), until=now + self.lease
-                    )
-                self._renewed = started
-                self._dropping = False
-            except Exception as exc:
-                if not database_weather(exc):
-                    log.exception("could not renew delivery leases")
-                else:
-                    log.warning("could not renew delivery leases: %s", database_reason(exc))
-
-    def _lease_holds(self) -> bool:
-        """Whether the rows in hand are surely still this worker's: a renewal (every third of
-        the lease) succeeded within two thirds of it, so their leases have a third left."""
-        elapsed = asyncio.get_running_loop().time() - self._renewed
-        return elapsed < self.lease.total_seconds() * 2 / 3
+            await self.leases.renew()
