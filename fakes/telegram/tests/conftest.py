@@ -5,12 +5,16 @@ from __future__ import annotations
 import functools
 import ssl
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import pytest
-from telegram import Bot
-from telegram.request import HTTPXRequest
 
-from faketg import FakeTelegram
+# pytest-xdist's controller imports this file too and runs no test: the fake and PTB are
+# imported where a fixture needs them.
+if TYPE_CHECKING:
+    from telegram import Bot
+
+    from faketg import FakeTelegram
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +27,8 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
+    from faketg import FakeTelegram
+
     async with FakeTelegram() as server:
         yield server
 
@@ -36,6 +42,9 @@ def _tls() -> ssl.SSLContext:
 
 @pytest.fixture
 async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
     requests = [HTTPXRequest(httpx_kwargs={"verify": _tls()}) for _ in range(2)]
     async with Bot(
         fake.token, base_url=fake.base_url, request=requests[0], get_updates_request=requests[1]
