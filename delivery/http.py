@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import ssl
 from collections.abc import Callable
-from typing import Any
 
 import aiohttp
 import httpx
@@ -31,14 +30,6 @@ def tls_context() -> ssl.SSLContext:
     a context is safe to share between clients.
     """
     return httpx.create_ssl_context()
-
-
-def polling_request(on_answer: Callable[[], None]) -> HTTPXRequest:
-    """PTB's own getUpdates client (one connection, its default timeouts), on the shared context,
-    noting each answer (the bot reached Telegram)."""
-    return NotingHTTPXRequest(
-        on_answer=on_answer, connection_pool_size=1, httpx_kwargs={"verify": tls_context()}
-    )
 
 
 class NotReached(NetworkError):
@@ -70,6 +61,7 @@ class AiohttpRequest(BaseRequest):
         self._write, self._pool = write_timeout, pool_timeout
         self._timeout = self._client_timeout()
         self._session: aiohttp.ClientSession | None = None
+        self._ready = False
         self._uploads = HTTPXRequest(
             connection_pool_size=2,
             read_timeout=read_timeout,
@@ -82,7 +74,15 @@ class AiohttpRequest(BaseRequest):
         return self._read
 
     async def initialize(self) -> None:
-        """Open the session (connections open on first use) and the upload client."""
+        """Ready to send. The session opens with the first request, so a request that is never
+        used (a worker's polling client) or whose start failed (a rejected token) holds no
+        connection pool for anyone to close."""
+        self._ready = True
+        await self._uploads.initialize()
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        if not self._ready:
+            raise RuntimeError("This AiohttpRequest is not initialized")
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(
                 limit=self._pool_size, limit_per_host=0, keepalive_timeout=MAX_IDLE_SECONDS
@@ -92,7 +92,7 @@ class AiohttpRequest(BaseRequest):
                 headers={"User-Agent": self.USER_AGENT, **JSON},
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
-        await self._uploads.initialize()
+        return self._session
 
     def _client_timeout(
         self,
@@ -120,8 +120,10 @@ class AiohttpRequest(BaseRequest):
 
     async def shutdown(self) -> None:
         """Close every connection and the upload client."""
+        self._ready = False
         if self._session is not None:
             await self._session.close()
+            self._session = None
         await self._uploads.shutdown()
 
     async def do_request(
@@ -145,8 +147,7 @@ class AiohttpRequest(BaseRequest):
                 _chosen(connect_timeout, self._connect),
                 _chosen(pool_timeout, self._pool),
             )
-        if self._session is None or self._session.closed:
-            raise RuntimeError("This AiohttpRequest is not initialized")
+        session = self._open_session()
         chosen = (pool_timeout, connect_timeout, write_timeout, read_timeout)
         timeout = (
             self._timeout
@@ -155,7 +156,7 @@ class AiohttpRequest(BaseRequest):
         )
         body = request_data.json_payload if request_data else b"{}"
         try:
-            async with self._session.request(
+            async with session.request(
                 method, url, data=body, timeout=timeout, allow_redirects=False
             ) as response:
                 answer = await response.read()
@@ -182,17 +183,3 @@ def _chosen(value: object, default: float | None) -> float | None:
     if value is None or isinstance(value, int | float):
         return value
     raise TypeError(f"a timeout must be a number or None, not {value!r}")
-
-
-class NotingHTTPXRequest(HTTPXRequest):
-    """PTB's own request for long polling, noting each answer (the bot reached Telegram)."""
-
-    def __init__(self, *, on_answer: Callable[[], None], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._on_answer = on_answer
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        """Send one request; note that Telegram answered."""
-        answer = await super().do_request(*args, **kwargs)
-        self._on_answer()
-        return answer

@@ -15,7 +15,7 @@ from core.context import BotData, Context, KhabardarApp, Services
 from delivery.budget import telegram_budgets
 from delivery.channels import refresh_member_counts
 from delivery.engine import JOB_KWARGS, DeliveryEngine
-from delivery.http import AiohttpRequest, polling_request
+from delivery.http import AiohttpRequest
 from delivery.limiter import PriorityRateLimiter
 from delivery.progress import progress_tick
 from delivery.quiet_notes import quiet_note_tick
@@ -48,9 +48,11 @@ def configure_builder(builder: Builder, services: Services) -> Builder:
         settings.delivery_rate, policy=services.delivery, budget=budget, paid=paid
     )
     reached = services.metrics.reached_telegram
+    # Long polling gets a connection of its own (a reply never waits for it), on aiohttp too:
+    # httpx cost three times the CPU per getUpdates (1.3-1.6 ms against 0.45-0.49 ms).
     return (
         builder.request(AiohttpRequest(pool_size=pool, on_answer=reached))
-        .get_updates_request(polling_request(reached))
+        .get_updates_request(AiohttpRequest(pool_size=1, on_answer=reached))
         .rate_limiter(limiter)
     )
 
