@@ -49,7 +49,12 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(url, echo=echo, pool_pre_ping=True)
+        # A pooled PostgreSQL connection may have died with a server restart, so it is pinged
+        # before use; a SQLite file cannot go away like that, and the ping would cost every
+        # transaction one more trip to the driver's thread.
+        self.engine: AsyncEngine = create_async_engine(
+            url, echo=echo, pool_pre_ping=not self.is_sqlite
+        )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)
