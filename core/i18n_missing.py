@@ -8,6 +8,7 @@ as catalog entries to fill in and append, each with the Urdu wording as a hint.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,8 +28,12 @@ HINT_LANGUAGE = "ur"
 MessageId = str | tuple[str, str]
 
 
-def source_messages(root: Path = ROOT) -> list[MessageId]:
-    """Every message the code marks for translation, plurals as (singular, plural)."""
+@functools.cache
+def source_messages(root: Path = ROOT) -> tuple[MessageId, ...]:
+    """Every message the code marks for translation, plurals as (singular, plural).
+
+    Read once per process: the extraction parses every source file (a third of a second), and
+    the catalog tests ask for it once per language."""
     found: dict[MessageId, None] = {}
     for folder in SOURCE_FOLDERS:
         for _file, _line, message, _comments, _context in extract_from_dir(
@@ -39,7 +44,7 @@ def source_messages(root: Path = ROOT) -> list[MessageId]:
             else:
                 singular, plural = (part or "" for part in message)
                 found[(singular, plural) if plural else singular] = None
-    return list(found)
+    return tuple(found)
 
 
 def load_catalog(language: str, directory: Path = LOCALES_DIR) -> Catalog:
