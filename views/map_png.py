@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import numpy as np
 from PIL import Image
 
 Colour = tuple[int, int, int]
@@ -22,6 +21,10 @@ def encode_png(image: Image.Image, exact: Sequence[Colour]) -> bytes:
     (220, 220, 213)), and the legend's colours are how a reader tells Extreme from Severe, so
     pixels of those colours get palette entries of their own.
     """
+    # Imported here: numpy is a twentieth of every process's start-up (workers and the bot
+    # alike), and only a staff member's /map needs it.
+    import numpy as np
+
     keys = list(dict.fromkeys(exact))
     shared = PALETTE - len(keys)
     quantized = image.quantize(shared, method=Image.Quantize.FASTOCTREE)
