@@ -70,6 +70,11 @@ quick_progress = pytest.mark.parametrize(
     "delivery_policy", [QUICK_PROGRESS], ids=["quick-progress"]
 )
 
+# For a test that waits for the dispatch tick itself (the safety net that restarts a sender
+# which stopped on a database error), not for a wake-up.
+QUICK_TICKS = dataclasses.replace(FAST_DELIVERY, dispatch_interval=100 * MS)
+quick_ticks = pytest.mark.parametrize("delivery_policy", [QUICK_TICKS], ids=["quick-ticks"])
+
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: half again as many workers as cores. A test waits about a third of its time

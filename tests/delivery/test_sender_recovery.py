@@ -14,13 +14,14 @@ from delivery.wiring import wake_dispatch
 from faketg import FakeTelegram
 from storage.db import Database
 from storage.delivery_models import delivery
-from tests.conftest import FAST_DELIVERY, MS
+from tests.conftest import FAST_DELIVERY, MS, quick_ticks
 from tests.delivery.helpers import add_residents, fail_claim, publish, refuse_statements
 from tests.sms.helpers import eventually
 
 DELIVERIES = "khabardar_deliveries_total"
 
 
+@quick_ticks
 async def test_a_claim_the_database_refused_costs_nothing(
     fake: FakeTelegram,
     bot: KhabardarApp,

@@ -16,7 +16,7 @@ from storage import deliveries, sms, sms_outbox
 from storage.db import Database
 from storage.delivery_models import delivery
 from storage.sms_outbox import SmsTally
-from tests.conftest import quick_progress
+from tests.conftest import quick_progress, quick_ticks
 from tests.delivery.helpers import AUTHOR, add_residents, fail_claim, publish
 from tests.sms.conftest import TEST_SMS_RATE
 from tests.sms.helpers import add_sms_residents, eventually, numbers
@@ -148,6 +148,7 @@ async def test_fallback_numbers_get_sms_instead_during_a_declared_shutdown(
     assert fake.messages(cut_off) == []
 
 
+@quick_ticks
 async def test_a_lane_whose_claim_fails_stops_the_others_before_their_rows_go_back(
     bot: KhabardarApp, smsc: FakeSmsc, database: Database, vault: NumberVault
 ) -> None:
