@@ -9,6 +9,7 @@ import pytest
 from bot.demo import FAKE_MISSING, run_demo
 
 
+@pytest.mark.slow
 async def test_demo_plays_the_seed_story(tmp_path: Path) -> None:
     out = io.StringIO()
     assert await run_demo(out, tmp_path / "demo.db") == 0

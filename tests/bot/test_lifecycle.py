@@ -62,6 +62,7 @@ async def _main(*args: str, env: dict[str, str]) -> tuple[int, list[str]]:
     return process.returncode, err.decode().splitlines()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "env"),
     [

@@ -188,6 +188,7 @@ async def test_a_chat_busy_in_one_worker_is_not_claimed_by_another(database: Dat
     assert [r.chat_id for r in fourth] == [first[0].chat_id]
 
 
+@pytest.mark.slow
 async def test_paid_broadcast_fans_out_at_its_own_cap_and_edits_at_the_free_one(
     fake: FakeTelegram, database: Database, settings: Callable[..., Settings]
 ) -> None:

@@ -21,6 +21,7 @@ from storage.db import Database
 from storage.delivery_models import delivery
 from tests.delivery.helpers import add_residents, publish
 
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 2000  # a second or two of unlimited fan-out: the kill at a quarter lands inside it
 CONCURRENCY = 32

@@ -8,6 +8,8 @@ import dataclasses
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+import pytest
+
 from bot.app import build_application, build_services
 from bot.runtime import running
 from core.settings import Settings
@@ -64,6 +66,7 @@ async def _copy(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> Non
         sink.transport.abort()
 
 
+@pytest.mark.slow
 async def test_an_outage_delays_an_alert_but_never_fails_it(
     fake: FakeTelegram,
     database: Database,

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from core.numbers import NumberVault
@@ -23,6 +24,7 @@ from tests.delivery.helpers import publish
 from tests.sms.conftest import NUMBER_KEY
 from tests.sms.helpers import add_sms_residents, eventually, numbers
 
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 600
 RATE = 500.0  # submit_sm per second: the fan-out takes a second, so the kill lands inside it
