@@ -62,11 +62,7 @@ class AiohttpRequest(BaseRequest):
         self._timeout = self._client_timeout()
         self._session: aiohttp.ClientSession | None = None
         self._ready = False
-        self._uploads = HTTPXRequest(
-            connection_pool_size=2,
-            read_timeout=read_timeout,
-            httpx_kwargs={"verify": tls_context()},
-        )
+        self._uploads: HTTPXRequest | None = None  # a map or a file: PTB's client, on first use
 
     @property
     def read_timeout(self) -> float | None:
@@ -74,11 +70,21 @@ class AiohttpRequest(BaseRequest):
         return self._read
 
     async def initialize(self) -> None:
-        """Ready to send. The session opens with the first request, so a request that is never
-        used (a worker's polling client) or whose start failed (a rejected token) holds no
-        connection pool for anyone to close."""
+        """Ready to send. Clients open with their first request, so a request that is never
+        used (a worker's polling client, the uploads of one that only polls) or whose start
+        failed (a rejected token) holds no connection pool for anyone to close."""
         self._ready = True
-        await self._uploads.initialize()
+
+    def _open_uploads(self) -> HTTPXRequest:
+        if not self._ready:
+            raise RuntimeError("This AiohttpRequest is not initialized")
+        if self._uploads is None:
+            self._uploads = HTTPXRequest(
+                connection_pool_size=2,
+                read_timeout=self._read,
+                httpx_kwargs={"verify": tls_context()},
+            )
+        return self._uploads
 
     def _open_session(self) -> aiohttp.ClientSession:
         if not self._ready:
@@ -124,7 +130,9 @@ class AiohttpRequest(BaseRequest):
         if self._session is not None:
             await self._session.close()
             self._session = None
-        await self._uploads.shutdown()
+        if self._uploads is not None:
+            await self._uploads.shutdown()
+            self._uploads = None
 
     async def do_request(
         self,
@@ -138,7 +146,7 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Send one request and return its status and body."""
         if request_data is not None and request_data.contains_files:
-            return await self._uploads.do_request(
+            return await self._open_uploads().do_request(
                 url,
                 method,
                 request_data,
