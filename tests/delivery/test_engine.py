@@ -28,7 +28,7 @@ from storage.db import Database
 from storage.delivery_models import delivery
 from tests.conftest import FAST_DELIVERY, MS
 from tests.delivery.helpers import AUTHOR, VERIFIER, add_residents, correct, publish
-from tests.sms.helpers import eventually
+from tests.waiting import eventually
 
 # The fake's second in the 429 storm: the same flood control, played ten times as fast.
 SECOND = 0.1

@@ -18,7 +18,7 @@ from faketg import FakeTelegram
 from storage.db import Database
 from tests.conftest import FAST_DELIVERY, MS
 from tests.delivery.helpers import add_residents, publish
-from tests.sms.helpers import eventually
+from tests.waiting import eventually
 
 DELIVERIES = "khabardar_deliveries_total"
 

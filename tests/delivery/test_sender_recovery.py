@@ -16,7 +16,7 @@ from storage.db import Database
 from storage.delivery_models import delivery
 from tests.conftest import FAST_DELIVERY, MS, quick_ticks
 from tests.delivery.helpers import add_residents, fail_claim, publish, refuse_statements
-from tests.sms.helpers import eventually
+from tests.waiting import eventually
 
 DELIVERIES = "khabardar_deliveries_total"
 

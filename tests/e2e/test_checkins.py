@@ -19,8 +19,8 @@ from storage import alerts, delivery_upkeep, residents, team
 from storage.checkin_models import checkin
 from storage.db import Database
 from tests.conftest import ADMIN_ID
-from tests.sms.helpers import eventually
 from tests.staff.publishing import content, publish
+from tests.waiting import eventually
 
 STAFF_ID = 6101
 SAFE, HELP, LEFT = "✅ I'm safe", "🆘 I need help", "🚶 I had to leave"

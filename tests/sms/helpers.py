@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, literal, select
@@ -50,10 +49,3 @@ async def add_sms_residents(
                 ),
             )
         )
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 10.0) -> None:
-    """Wait until an asynchronous check (a database read) holds, re-reading every 20 ms."""
-    async with asyncio.timeout(seconds):
-        while not await check():  # noqa: ASYNC110 - the condition lives in the database
-            await asyncio.sleep(0.02)  # polling interval of a condition, not a fixed wait

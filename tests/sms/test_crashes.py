@@ -22,7 +22,8 @@ from storage.db import Database
 from storage.delivery_models import delivery
 from tests.delivery.helpers import publish
 from tests.sms.conftest import NUMBER_KEY
-from tests.sms.helpers import add_sms_residents, eventually, numbers
+from tests.sms.helpers import add_sms_residents, numbers
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

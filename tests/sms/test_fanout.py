@@ -19,7 +19,8 @@ from storage.sms_outbox import SmsTally
 from tests.conftest import quick_progress, quick_ticks
 from tests.delivery.helpers import AUTHOR, add_residents, fail_claim, publish
 from tests.sms.conftest import TEST_SMS_RATE
-from tests.sms.helpers import add_sms_residents, eventually, numbers
+from tests.sms.helpers import add_sms_residents, numbers
+from tests.waiting import eventually
 
 URDU_HEADLINE = "کوئٹہ بائی پاس کے قریب فائرنگ"
 

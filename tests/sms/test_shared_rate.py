@@ -23,7 +23,8 @@ from storage import send_budget
 from storage.db import Database
 from tests.conftest import FAST_DELIVERY
 from tests.delivery.helpers import publish, shared_only
-from tests.sms.helpers import add_sms_residents, eventually, numbers
+from tests.sms.helpers import add_sms_residents, numbers
+from tests.waiting import eventually
 
 RATE = 40.0  # the account's submit_sm per second, as the fake SMSC enforces it
 
