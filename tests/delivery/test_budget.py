@@ -210,3 +210,22 @@ async def test_paid_broadcast_fans_out_at_its_own_cap_and_edits_at_the_free_one(
     assert fake.stats.too_many_requests == 0
     assert fake.stats.paid_broadcasts == 2 * len(chats)
     assert max(fake.stats.messages_per_chat[c] for c in chats) == 2
+
+
+def test_a_lower_clock_offset_never_squeezes_a_booking_into_the_one_before(
+    database: Database,
+) -> None:
+    # How a booking lands on this process's clock once its offset is known: a quicker reading
+    # of the database's clock moved the second booking 50 ms earlier than the first one ends.
+    budget = SharedBudget(database, TELEGRAM, 30)
+    interval = budget.clock.interval
+    first_start, first = budget._after_own(10.0, 6)
+    assert (first_start, first) == (10.0, 6)
+    ends = first_start + first * interval
+    start, usable = budget._after_own(ends - 0.05, 6)
+    # The slots inside the first booking are given up; the rest keep the spacing and the end.
+    assert start >= ends and usable == 6 - 2
+    assert start + usable * interval == pytest.approx(ends - 0.05 + 6 * interval)
+    # A booking that lands after the last one is left as the database gave it.
+    later = start + usable * interval + 1.0
+    assert budget._after_own(later, 6) == (later, 6)
