@@ -99,9 +99,9 @@ class SharedBudget:
         answered = loop.time()
         # The database read its clock while the booking was under way, so the offset between
         # the two clocks lies between `asked - booking.now` and `answered - booking.now`, and
-        # every booking narrows that range. The latest bound is the offset used (one offset
-        # for every booking keeps their slots evenly spaced: a later reading would squeeze
-        # one booking into the next).
+        # every booking narrows that range. The lowest latest bound is the offset used (this
+        # booking's own reading would squeeze it into the next); when a quicker reading lowers
+        # it, _after_own keeps the new booking out of the previous one.
         self._latest.append(answered - booking.now)
         self._earliest.append(asked - booking.now)
         offset = min(self._latest)
@@ -116,8 +116,8 @@ class SharedBudget:
         In the database the two never overlap, but a quicker reading since then lowers the
         offset, which moves the new booking earlier on this clock by as much: its first sends
         would crowd the last ones of the previous booking (at 30/s the clock has no slack for
-        that, and the fake's window counted 31). The overlapping slots are left unused, so the
-        booking still ends where the database put it."""
+        that: Telegram's one-second window would count 31). The overlapping slots are left
+        unused, so the booking still ends where the database put it."""
         interval = self.clock.interval
         if interval and start < self._booked_until:
             overlap = math.ceil((self._booked_until - start) / interval - 1e-9)
