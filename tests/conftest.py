@@ -24,7 +24,7 @@ import os  # noqa: E402
 # before telegram is imported, as production does in main.py.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from collections.abc import AsyncIterator, Callable  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterator  # noqa: E402
 from datetime import timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from faketg import FakeTelegram
     from faketg.user import FakeUser
     from storage.db import Database
+    from tests.launcher import Launcher
 
 ADMIN_ID = 900001
 _databases: dict[str, Database] = {}
@@ -260,6 +261,16 @@ async def bot(
     app = build_application(config, services)
     async with running(app, poll_timeout=5):
         yield app
+
+
+@pytest.fixture(scope="session")
+def launcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launcher]:
+    """Starts `python main.py …` processes without re-importing the product in each
+    (tests/launcher.py says how, and what stays the same)."""
+    from tests.launcher import Launcher
+
+    with Launcher.start(tmp_path_factory.mktemp("launcher") / "launcher.log") as started:
+        yield started
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from bot.runtime import Mode, running
 from core.settings import Settings
 from faketg import DEFAULT_TOKEN, FakeTelegram
 from storage.db import Database
+from tests.launcher import Launcher
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = 7301
@@ -46,37 +48,61 @@ async def test_every_mode_starts_and_stops_in_order(
     assert not app.job_queue.scheduler.running
 
 
-async def _main(*args: str, env: dict[str, str]) -> tuple[int, list[str]]:
-    """Run `python main.py ARGS` as an operator would; its exit status and stderr lines."""
+async def _main(
+    *args: str, env: dict[str, str], launcher: Launcher | None
+) -> tuple[int, list[str]]:
+    """Run `python main.py ARGS` as an operator would; its exit status and stderr lines.
+
+    With a launcher, main.py runs in a child forked from a process that has imported it
+    (tests/launcher.py); without one, in an interpreter of its own from nothing.
+    """
+    env = {**os.environ, "LOG_LEVEL": "WARNING", **env}
+    if launcher is not None:
+        # In a thread: the fake this main.py talks to runs on this test's loop.
+        return await asyncio.to_thread(_launched, launcher, ["main.py", *args], env)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "main.py",
         *args,
         cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+        env=env,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
-    _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    _out, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
-    return process.returncode, err.decode().splitlines()
+    return process.returncode, stderr.decode().splitlines()
+
+
+def _launched(launcher: Launcher, argv: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
+    with tempfile.TemporaryFile() as err, open(os.devnull, "wb") as out:
+        status = launcher.spawn(argv, env=env, stdout=out, stderr=err).wait(timeout=60)
+        err.seek(0)
+        return status, err.read().decode().splitlines()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("args", "env"),
+    ("args", "env", "fresh"),
     [
-        (("run",), {"TELEGRAM_BOT_TOKEN": "123456:rejected-by-telegram"}),
-        (("worker",), {"TELEGRAM_BOT_TOKEN": "123456:rejected-by-telegram"}),
+        # One of them from a fresh interpreter: main.py's own start-up stays covered.
+        (("run",), {"TELEGRAM_BOT_TOKEN": "123456:rejected-by-telegram"}, True),
+        (("worker",), {"TELEGRAM_BOT_TOKEN": "123456:rejected-by-telegram"}, False),
         # A URL Telegram refuses: the app had not started, so nothing is "still running".
-        (("run", "--webhook"), {"WEBHOOK_URL": "http://not-https.example.org/hook"}),
-        (("run",), {"DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}),
+        (("run", "--webhook"), {"WEBHOOK_URL": "http://not-https.example.org/hook"}, False),
+        (("run",), {"DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}, False),
     ],
     ids=["polling-token", "worker-token", "webhook-refused", "database-down"],
 )
 async def test_a_start_up_failure_in_any_mode_is_one_line_and_exit_1(
-    args: tuple[str, ...], env: dict[str, str], fake: FakeTelegram, tmp_path: Path
+    args: tuple[str, ...],
+    env: dict[str, str],
+    fresh: bool,
+    fake: FakeTelegram,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
+    launcher = None if fresh else request.getfixturevalue("launcher")
     status, lines = await _main(
         *args,
         env={
@@ -88,6 +114,7 @@ async def test_a_start_up_failure_in_any_mode_is_one_line_and_exit_1(
             "HTTP_HOST": "127.0.0.1",
             **env,
         },
+        launcher=launcher,
     )
     assert status == 1
     assert len(lines) == 1 and lines[0].startswith("Could not start: "), lines

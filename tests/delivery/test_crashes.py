@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,9 +18,9 @@ from faketg import DEFAULT_TOKEN, FakeTelegram
 from storage.db import Database
 from storage.delivery_models import delivery
 from tests.delivery.helpers import add_residents, publish
+from tests.launcher import Launched, Launcher
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 2000  # a second or two of unlimited fan-out: the kill at a quarter lands inside it
 CONCURRENCY = 32
 # The documented bound: sends in flight plus finished sends not yet recorded.
@@ -31,8 +29,8 @@ DUPLICATE_BOUND = CONCURRENCY + RECORD_BATCH
 
 @contextmanager
 def worker(
-    database_url: str, fake: FakeTelegram, log: Path, *, rate: float = 0
-) -> Iterator[subprocess.Popen[bytes]]:
+    launcher: Launcher, database_url: str, fake: FakeTelegram, log: Path, *, rate: float = 0
+) -> Iterator[Launched]:
     """`python main.py worker` against the fake, as production would run it (by default
     unlimited: these tests measure crash safety, not pacing)."""
     # The worker reads its environment; the shell's own settings (HTTP_PORT…) stay out of it.
@@ -49,9 +47,7 @@ def worker(
         "LOG_LEVEL": "WARNING",
     }
     with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "main.py", "worker"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
+        process = launcher.spawn(["main.py", "worker"], env=env, stdout=out, stderr=out)
     try:
         yield process
     finally:
@@ -92,19 +88,19 @@ async def wait_for_everyone(fake: FakeTelegram, chats: list[int], log: Path) -> 
 
 
 async def test_kill_9_mid_fan_out_then_restart_delivers_to_everyone(
-    fake: FakeTelegram, database: Database, database_url: str, tmp_path: Path
+    launcher: Launcher, fake: FakeTelegram, database: Database, database_url: str, tmp_path: Path
 ) -> None:
     chats = await add_residents(database, range(10_000, 10_000 + RECIPIENTS))
     await publish(database)
     log = tmp_path / "worker.log"
 
-    with worker(database_url, fake, log) as first:
+    with worker(launcher, database_url, fake, log) as first:
         await fake.wait_until(lambda: fake.stats.messages_sent >= RECIPIENTS // 4, timeout=60)
         first.kill()  # SIGKILL: no clean-up of any kind
         first.wait(timeout=10)
     assert not delivered(fake, chats), "the fan-out finished before the kill; make it bigger"
 
-    with worker(database_url, fake, log):
+    with worker(launcher, database_url, fake, log):
         await wait_for_everyone(fake, chats, log)
         # Rows the killed worker sent but never recorded come back when its lease runs out and
         # are sent again: those are the duplicates. Wait for the outbox to say all is sent.
@@ -116,7 +112,7 @@ async def test_kill_9_mid_fan_out_then_restart_delivers_to_everyone(
 
 
 async def test_two_workers_share_the_queue_and_send_each_row_once(
-    fake: FakeTelegram, database: Database, database_url: str, tmp_path: Path
+    launcher: Launcher, fake: FakeTelegram, database: Database, database_url: str, tmp_path: Path
 ) -> None:
     if database.is_sqlite:
         pytest.skip("SQLite runs one worker; sharing the queue is a PostgreSQL feature")
@@ -124,14 +120,14 @@ async def test_two_workers_share_the_queue_and_send_each_row_once(
     await publish(database)
     log = tmp_path / "workers.log"
 
-    with worker(database_url, fake, log), worker(database_url, fake, log):
+    with worker(launcher, database_url, fake, log), worker(launcher, database_url, fake, log):
         await wait_for_everyone(fake, chats, log)
 
     assert max(fake.stats.messages_per_chat[c] for c in chats) == 1
 
 
 async def test_two_workers_share_one_send_budget_within_telegrams_cap(
-    fake: FakeTelegram, database: Database, database_url: str, tmp_path: Path
+    launcher: Launcher, fake: FakeTelegram, database: Database, database_url: str, tmp_path: Path
 ) -> None:
     if database.is_sqlite:
         pytest.skip("SQLite runs one worker; the shared budget is a PostgreSQL feature")
@@ -142,7 +138,10 @@ async def test_two_workers_share_one_send_budget_within_telegrams_cap(
     log = tmp_path / "paced.log"
 
     # Each worker is configured with the whole bot's rate: nothing is split by hand.
-    with worker(database_url, fake, log, rate=30), worker(database_url, fake, log, rate=30):
+    with (
+        worker(launcher, database_url, fake, log, rate=30),
+        worker(launcher, database_url, fake, log, rate=30),
+    ):
         try:
             await fake.wait_until(
                 lambda: all(fake.stats.messages_per_chat[c] == 2 for c in chats), timeout=120

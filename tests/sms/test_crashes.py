@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,12 +19,12 @@ from faketg import DEFAULT_TOKEN, FakeTelegram
 from storage.db import Database
 from storage.delivery_models import delivery
 from tests.delivery.helpers import publish
+from tests.launcher import Launched, Launcher
 from tests.sms.conftest import NUMBER_KEY
 from tests.sms.helpers import add_sms_residents, numbers
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 600
 RATE = 500.0  # submit_sm per second: the fan-out takes a second, so the kill lands inside it
 # The documented bound: a batch per lane, submitted but not yet recorded when the worker died.
@@ -35,8 +33,8 @@ DUPLICATE_BOUND = LANES * window_for(RATE)
 
 @contextmanager
 def worker(
-    database_url: str, fake: FakeTelegram, smsc: FakeSmsc, log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
+    launcher: Launcher, database_url: str, fake: FakeTelegram, smsc: FakeSmsc, log: Path
+) -> Iterator[Launched]:
     """`python main.py worker` with an SMPP account at the fake SMSC."""
     inherited = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
     env = {
@@ -56,9 +54,7 @@ def worker(
         "SMS_NUMBER_KEY": NUMBER_KEY,
     }
     with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "main.py", "worker"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
+        process = launcher.spawn(["main.py", "worker"], env=env, stdout=out, stderr=out)
     try:
         yield process
     finally:
@@ -68,6 +64,7 @@ def worker(
 
 
 async def test_kill_9_mid_sms_fan_out_then_restart_texts_everyone(
+    launcher: Launcher,
     fake: FakeTelegram,
     smsc: FakeSmsc,
     database: Database,
@@ -81,14 +78,14 @@ async def test_kill_9_mid_sms_fan_out_then_restart_texts_everyone(
     log = tmp_path / "worker.log"
     counts = smsc.messages_per_number
 
-    with worker(database_url, fake, smsc, log) as first:
+    with worker(launcher, database_url, fake, smsc, log) as first:
         await smsc.wait_for(lambda: len(counts) >= RECIPIENTS // 4, seconds=60)
         first.kill()  # SIGKILL: no unbind, no hand-back, no last record
         first.wait(timeout=10)
     before = len(counts)
     assert before < RECIPIENTS, "the fan-out finished before the kill; make it bigger"
 
-    with worker(database_url, fake, smsc, log):
+    with worker(launcher, database_url, fake, smsc, log):
         await smsc.wait_for(lambda: all(counts[p] for p in phones), seconds=90)
 
         async def all_recorded() -> bool:
