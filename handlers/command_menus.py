@@ -53,6 +53,10 @@ async def publish_team_menu(bot: Bot, services: Services, user_id: int) -> bool:
     """
     async with services.database.read() as session:
         stored = await team.role_of(session, user_id=user_id)
+    return await _publish_menu(bot, services, user_id, stored)
+
+
+async def _publish_menu(bot: Bot, services: Services, user_id: int, stored: Role | None) -> bool:
     role = effective_role(user_id, services.settings.admin_ids, stored)
     scope = BotCommandScopeChat(user_id)
 
@@ -75,8 +79,8 @@ async def publish_team_menu(bot: Bot, services: Services, user_id: int) -> bool:
 
 
 async def publish_all_team_menus(bot: Bot, services: Services) -> None:
-    """Every admin's and stored team member's menu (at start-up)."""
+    """Every admin's and stored team member's menu (at start-up), from one read of the team."""
     async with services.database.read() as session:
-        members = [m.user_id for m in await team.list_team(session)]
-    for user_id in sorted({*services.settings.admin_ids, *members}):
-        await publish_team_menu(bot, services, user_id)
+        stored = {m.user_id: m.role for m in await team.list_team(session)}
+    for user_id in sorted({*services.settings.admin_ids, *stored}):
+        await _publish_menu(bot, services, user_id, stored.get(user_id))
