@@ -54,7 +54,7 @@ def cap_context(services: Services) -> CapContext:
 async def cap_alert(services: ServicesDep, identifier: str) -> Response:
     """One published alert, update or cancel as a CAP 1.2 document."""
     canonical = parse_identifier(identifier)
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         found = await get_alert(session, identifier=canonical) if canonical else None
         referenced = None
         if found is not None and found.references:
@@ -89,7 +89,7 @@ async def district_feed(request: Request, services: ServicesDep, slug: str) -> R
 
 async def _feed(request: Request, services: Services, slug: str | None) -> Response:
     base = _base_url(request, services)
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         alerts = await list_published(session, district=slug, limit=FEED_SIZE)
     region = services.gazetteer.region.name
     if slug is None:

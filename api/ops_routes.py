@@ -60,7 +60,7 @@ async def metrics(services: ServicesDep) -> Response:
         ["state"],
         registry=snapshot,
     )
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         for state, count in (await count_alerts_by_state(session)).items():
             alerts.labels(state).set(count)
         for district, count in (await count_subscribers_by_district(session)).items():

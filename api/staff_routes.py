@@ -130,7 +130,7 @@ async def list_alerts(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[AlertOut]:
     """Alerts, newest sent first, filtered by district, kind, state, status and time."""
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         found = await search_alerts(session, where=where, limit=limit, offset=offset)
     return [AlertOut.of(a) for a in found]
 
@@ -142,7 +142,7 @@ async def list_alerts(
 )
 async def export_alerts(services: ServicesDep, _caller: StaffCaller, where: Filters) -> Response:
     """The same alerts as CSV (UTF-8, at most 10,000 rows) with an HXL hashtag row."""
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         found = await search_alerts(session, where=where, limit=MAX_CSV_ROWS)
     return Response(
         alerts_csv(found, services.gazetteer),
@@ -155,7 +155,7 @@ async def export_alerts(services: ServicesDep, _caller: StaffCaller, where: Filt
 async def show_alert(services: ServicesDep, identifier: str, _caller: StaffCaller) -> AlertOut:
     """One alert by its reference (KB-2026-0042)."""
     canonical = parse_identifier(identifier)
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         found = await get_alert(session, identifier=canonical) if canonical else None
     if found is None or found.state is AlertState.DRAFT:
         raise HTTPException(404, "no such alert")
@@ -170,7 +170,7 @@ async def audit_log(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AuditOut]:
     """The audit log oldest first, a page at a time (admin tokens only)."""
-    async with services.database.transaction() as session:
+    async with services.database.read() as session:
         rows = await export_audit_rows(session, after_id=after_id, limit=limit)
     return [AuditOut(**row) for row in rows]
 

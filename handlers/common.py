@@ -85,7 +85,7 @@ async def stale_button(update: Update, context: Context) -> None:
 async def followed_slugs(update: Update, context: Context) -> list[str]:
     """The district slugs this chat follows."""
     assert update.effective_chat is not None
-    async with context.services.database.transaction() as session:
+    async with context.services.database.read() as session:
         return await residents.list_subscriptions(session, chat_id=update.effective_chat.id)
 
 

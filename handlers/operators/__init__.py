@@ -54,7 +54,7 @@ async def flow_text(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None or update.effective_chat is None or update.effective_chat.type != "private":
         return
-    async with context.services.database.transaction() as session:
+    async with context.services.database.read() as session:
         flow = await sessions.get_flow(session, user_id=user.id)
     if flow is None:
         return

@@ -293,7 +293,7 @@ async def _submit(update: Update, context: Context, _: Translator, flow: Flow) -
 
 
 async def _flow(context: Context, user_id: int) -> Flow | None:
-    async with context.services.database.transaction() as session:
+    async with context.services.database.read() as session:
         return await sessions.get_flow(session, user_id=user_id)
 
 

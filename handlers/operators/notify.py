@@ -26,7 +26,7 @@ CB_VERIFY = "vf"  # vf:ok:<identifier> | vf:no:<identifier>
 
 async def translator_for(context: Context, user_id: int) -> Translator:
     """A team member's language: the one they chose in the bot, else the default."""
-    async with context.services.database.transaction() as session:
+    async with context.services.database.read() as session:
         resident = await residents.get_resident(session, chat_id=user_id)
     return context.translator(resident.language if resident else None)
 
@@ -46,7 +46,7 @@ def verify_keyboard(_: Translator, alert: Alert, *, own: bool = False) -> Inline
 
 async def verifiers(context: Context, *, besides: int) -> list[int]:
     """Everyone who may verify: operators and admins, except the given person."""
-    async with context.services.database.transaction() as session:
+    async with context.services.database.read() as session:
         operators = await team.list_team(session, role=Role.OPERATOR)
     ids = {m.user_id for m in operators} | set(context.services.settings.admin_ids)
     return sorted(ids - {besides})
