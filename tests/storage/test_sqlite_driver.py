@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ async def sqlite(tmp_path: Path) -> AsyncIterator[Database]:
 def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every call aiosqlite runs on its thread, by name, from here on."""
     seen: list[str] = []
-    run = aiosqlite.Connection._execute
+    run: Callable[..., Awaitable[Any]] = aiosqlite.Connection._execute
 
     async def counted(self: aiosqlite.Connection, fn: Callable[..., Any], *args: Any) -> Any:
         seen.append(getattr(fn, "__name__", repr(fn)))
@@ -47,14 +47,14 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def test_what_sqlalchemy_reads_from_a_cursor(sqlite: Database) -> None:
-    async with sqlite.transaction() as session:
-        first = await session.execute(insert(note).values(body="a"))
+    async with sqlite.engine.begin() as conn:  # a connection's results are CursorResults
+        first = await conn.execute(insert(note).values(body="a"))
         assert first.inserted_primary_key == (1,)  # lastrowid
-        many = await session.execute(insert(note), [{"body": "b"}, {"body": "c"}])  # executemany
+        many = await conn.execute(insert(note), [{"body": "b"}, {"body": "c"}])  # executemany
         assert many.rowcount == 2
-        returned = await session.execute(insert(note).values(body="d").returning(note.c.id))
+        returned = await conn.execute(insert(note).values(body="d").returning(note.c.id))
         assert returned.scalar_one() == 4
-        changed = await session.execute(
+        changed = await conn.execute(
             update(note).where(note.c.id > 2).values(body=note.c.body + "!")
         )
         assert changed.rowcount == 2
@@ -98,6 +98,7 @@ async def test_a_connection_given_back_mid_transaction_is_rolled_back(sqlite: Da
 
     conn = await sqlite.engine.connect()
     driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None
     # A transaction SQLAlchemy does not know of: only the pool's reset can end it.
     await driver.execute("BEGIN IMMEDIATE")
     await driver.execute("INSERT INTO note (body) VALUES ('never committed')")
