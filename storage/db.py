@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_driver import one_trip_dbapi, skip_clean_reset
+from storage.sqlite_driver import defer_begin, one_trip_dbapi, skip_clean_reset
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Marks the engine whose transactions only read: SQLite begins them deferred, not IMMEDIATE.
@@ -94,16 +94,16 @@ class Database:
 
 
 def _begin_immediate(connection: Connection) -> None:
-    if connection.get_execution_options().get(READ_ONLY):
-        # WAL gives a deferred reader its snapshot without any lock; it never writes, so the
-        # stale-snapshot upgrade below cannot happen to it.
-        connection.exec_driver_sql("BEGIN")
-        return
     # A deferred transaction that reads, then writes after another connection committed, fails
     # at once with "database is locked" (WAL cannot upgrade a stale snapshot, and the busy
     # timeout is not consulted). Taking the write lock at BEGIN makes every transaction wait
-    # its turn instead. SQLite has one writer anyway; reads are short.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # its turn instead. SQLite has one writer anyway; reads are short. A read-only transaction
+    # begins deferred: WAL gives it its snapshot without any lock, and it never writes, so the
+    # stale-snapshot upgrade cannot happen to it.
+    begin = "BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+    # It goes to the database with the transaction's first statement, in the same trip.
+    if not defer_begin(connection.connection.dbapi_connection, begin):
+        connection.exec_driver_sql(begin)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

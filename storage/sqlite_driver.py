@@ -4,9 +4,10 @@ aiosqlite runs every call on a thread of its own, and SQLAlchemy's adapter makes
 step of a statement: open a cursor, execute, fetch the rows, close the cursor. A trip costs about
 60 µs of CPU here (a queue hand-off, a wake-up of the event loop, the GIL changing hands twice),
 and a transaction with one query took nine of them. This cursor does the steps in one trip and
-keeps what SQLAlchemy reads afterwards (description, rowcount, lastrowid and the rows), so a
-query is one trip and a transaction with one query four (BEGIN, the query, COMMIT, and none on
-the way back to the pool: see `skip_clean_reset`).
+keeps what SQLAlchemy reads afterwards (description, rowcount, lastrowid and the rows). The
+transaction's BEGIN rides in the trip of its first statement (`begin_with`), and a connection
+goes back to the pool without a trip when nothing is left open (`skip_clean_reset`): a
+transaction with one query is two trips, the query and COMMIT, where it was nine.
 
 It builds on SQLAlchemy's own aiosqlite adapter and replaces only the cursor; the adapter's
 attributes it sets are those of the pinned SQLAlchemy (tests/storage/test_sqlite_driver.py
@@ -74,10 +75,21 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     def close(self) -> None:
         self._rows.clear()
 
+    def _take_begin(self) -> str | None:
+        adapted = self._adapt_connection
+        begin = adapted.begin_with if isinstance(adapted, OneTripConnection) else None
+        if begin is not None:
+            assert isinstance(adapted, OneTripConnection)
+            adapted.begin_with = None
+        return begin
+
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
         sqlite = self._connection._conn  # the sqlite3 connection, used only on its own thread
+        begin = self._take_begin()
 
         def run() -> tuple[_Outcome, list[Any] | None]:
+            if begin is not None:
+                sqlite.execute(begin)
             cursor = sqlite.cursor()
             try:
                 if parameters is None:
@@ -96,8 +108,11 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
         sqlite = self._connection._conn
+        begin = self._take_begin()
 
         def run() -> _Outcome:
+            if begin is not None:
+                sqlite.execute(begin)
             cursor = sqlite.cursor()
             try:
                 cursor.executemany(operation, seq_of_parameters)
@@ -110,8 +125,29 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    """The adapter's connection, with the one-trip cursor and a BEGIN that waits for work."""
+
+    __slots__ = ("begin_with",)
     _cursor_cls = OneTripCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        # The BEGIN the next statement runs first, in its own trip (storage.db's begin listener
+        # sets it). Nothing reaches the database between the two, so taking the lock then is
+        # taking it at BEGIN; a BEGIN that fails (the busy timeout ran out) fails that statement.
+        self.begin_with: str | None = None
+
+    def commit(self) -> None:
+        if self.begin_with is not None:  # nothing ran since BEGIN: nothing to commit
+            self.begin_with = None
+            return
+        super().commit()
+
+    def rollback(self) -> None:
+        if self.begin_with is not None:
+            self.begin_with = None
+            return
+        super().rollback()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
@@ -125,6 +161,15 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
 def one_trip_dbapi() -> OneTripDBAPI:
     """The `module` for create_async_engine on a sqlite+aiosqlite URL."""
     return OneTripDBAPI(aiosqlite, sqlite3)
+
+
+def defer_begin(dbapi_connection: Any, statement: str) -> bool:
+    """Leave STATEMENT (a BEGIN) for the next statement's trip; False if this connection
+    cannot, and the caller must run it now."""
+    if not isinstance(dbapi_connection, OneTripConnection):
+        return False
+    dbapi_connection.begin_with = statement
+    return True
 
 
 def skip_clean_reset(dbapi_connection: Any, _record: Any, reset_state: PoolResetState) -> None:

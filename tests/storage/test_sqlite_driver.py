@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,27 @@ async def test_a_statement_is_one_trip_and_a_clean_connection_goes_back_without_
     async with sqlite.read() as session:
         await session.execute(select(note.c.id))
         await session.execute(select(note.c.body))
-    # BEGIN, two queries, COMMIT; no rollback after the commit on the way back to the pool.
-    assert trips == ["run", "run", "run", "commit"]
+    # The BEGIN rides with the first query; no rollback after the commit on the way back.
+    assert trips == ["run", "run", "commit"]
+    trips.clear()
+    async with sqlite.engine.begin():  # a transaction that never ran a statement
+        pass
+    assert trips == []
+
+
+async def test_a_write_transaction_holds_the_write_lock_from_its_first_statement(
+    sqlite: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:
+        async with sqlite.transaction() as session:
+            await session.execute(select(note.c.id))  # only a read, in a BEGIN IMMEDIATE
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # let go at COMMIT
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
 
 
 async def test_a_connection_given_back_mid_transaction_is_rolled_back(sqlite: Database) -> None:
