@@ -26,6 +26,7 @@ from tests.delivery.helpers import publish, shared_only
 from tests.sms.helpers import add_sms_residents, numbers
 from tests.waiting import eventually
 
+pytestmark = pytest.mark.slow  # a paced fan-out across two processes, on PostgreSQL
 RATE = 40.0  # the account's submit_sm per second, as the fake SMSC enforces it
 
 
