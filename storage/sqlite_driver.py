@@ -180,5 +180,7 @@ def skip_clean_reset(dbapi_connection: Any, _record: Any, reset_state: PoolReset
     this listener instead. A connection the pool is dropping outside the event loop is not
     touched (SQLAlchemy's own reset does the same); it is closed, which ends its transaction.
     """
+    if isinstance(dbapi_connection, OneTripConnection):
+        dbapi_connection.begin_with = None  # a BEGIN that nothing followed never ran
     if reset_state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
         dbapi_connection.rollback()
