@@ -9,6 +9,7 @@ simply retried.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import math
 import random
@@ -45,6 +46,7 @@ RECORD_INTERVAL = 0.05  # seconds: a send is recorded within this, or when a bat
 # claim can wait some tens of milliseconds for SQLite's write lock (a record, a tick); with only
 # `concurrency` rows ready, paid broadcast's 1,000/s ran dry in that wait several times a second.
 QUEUE_AHEAD = 0.06
+WAKE_MARGIN = 0.001  # seconds after a row falls due that the idle sender claims it
 Job = tuple[Claimed, Copy, bool]  # a row, the copy it edits, and whether to send it silently
 
 
@@ -79,6 +81,10 @@ class Sender:
         self._room = asyncio.Semaphore(RECORD_BATCH)
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
+        # Loop times at which rows this sender recorded fall due (a heap), and until when the
+        # idle claim loop sleeps (inf: it is not asleep).
+        self._due: list[float] = []
+        self._asleep_until = math.inf
         self.leases = Leases(database, owner=owner, lease=policy.lease)
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         # Several workers (PostgreSQL): the per-chat spacing is kept at claim time as well.
@@ -144,8 +150,12 @@ class Sender:
                 self._hungry.clear()
                 await self._wait(self._hungry, self.policy.idle_poll.total_seconds())
             else:
-                # Nothing due: the dispatch tick or wake_dispatch() wakes us.
-                await self._wait(self.wake, self.policy.idle_poll.total_seconds())
+                # Nothing due: the dispatch tick or wake_dispatch() wakes us, or the moment a
+                # row this sender recorded falls due.
+                wait = self._idle_wait()
+                self._asleep_until = asyncio.get_running_loop().time() + wait
+                await self._wait(self.wake, wait)
+                self._asleep_until = math.inf
                 self.wake.clear()
 
     async def _wait(self, event: asyncio.Event, seconds: float) -> None:
@@ -264,6 +274,7 @@ class Sender:
     async def _write(self, batch: list[Result]) -> None:
         now = datetime.now(UTC)
         sent: list[tuple[int, int | None]] = []
+        sent_to: set[int] = set()
         retries: list[tuple[int, datetime, str, bool]] = []
         finals: list[tuple[int, State, str]] = []
         gone: set[int] = set()
@@ -276,6 +287,7 @@ class Sender:
                 continue
             if r.failure is None and not r.skipped:
                 sent.append((r.row.id, r.message_id))
+                sent_to.add(r.row.chat_id)
                 outcomes.append("edited" if r.row.kind in EDIT_OF else "sent")
                 continue
             if r.skipped:
@@ -314,6 +326,39 @@ class Sender:
             await delivery_upkeep.deactivate_chats(session, chat_ids=gone)
         for outcome in outcomes:
             self.metrics.deliveries.labels(outcome).inc()
+        due = [when for _, when, _, _ in retries]
+        if self._chat_gaps is not None:
+            # A chat's next row is held back until its gap after this send has passed.
+            private, group = self._chat_gaps
+            due.extend({now + (group if chat < 0 else private) for chat in sent_to})
+        self._note_due(due)
+
+    def _note_due(self, moments: list[datetime]) -> None:
+        """Remember when rows just recorded fall due again (a retry after its backoff, a
+        deferred edit) or their chat's gap ends (PostgreSQL), so that the idle sender claims
+        then, not up to a whole idle_poll later; wake it if it would sleep past one."""
+        if not moments:
+            return
+        loop_now, now = asyncio.get_running_loop().time(), datetime.now(UTC)
+        for moment in moments:
+            # A little past it: the claim compares with a clock reading of its own.
+            heapq.heappush(self._due, loop_now + (moment - now).total_seconds() + WAKE_MARGIN)
+        if self._due[0] < self._asleep_until < math.inf:  # awake, it looks before it sleeps
+            self.wake.set()
+
+    def _idle_wait(self) -> float:
+        """Seconds the idle sender sleeps: until the next row it knows of falls due (at least
+        due_batching), at most idle_poll (rows that other workers recorded come with the poll,
+        new alerts' rows with a wake)."""
+        now = asyncio.get_running_loop().time()
+        if self._due and self._due[0] <= now:
+            while self._due and self._due[0] <= now:
+                heapq.heappop(self._due)
+            return 0.0  # one fell due since the last claim: claim again at once
+        wait = self.policy.idle_poll.total_seconds()
+        if not self._due:
+            return wait
+        return min(wait, max(self._due[0] - now, self.policy.due_batching.total_seconds()))
 
     async def _renew(self) -> None:
         # The heartbeat: leases stay short (a crashed worker's rows come back soon) while a

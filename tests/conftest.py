@@ -63,6 +63,7 @@ FAST_DELIVERY = DeliveryPolicy(
     group_chat_interval=60 * MS,
     edit_defer=20 * MS,
     idle_poll=250 * MS,
+    due_batching=5 * MS,
 )
 
 # For a test that waits for an operator's live report and has no conversation it could slip into.

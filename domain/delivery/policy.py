@@ -37,6 +37,10 @@ class DeliveryPolicy:
     lease: timedelta = timedelta(seconds=30)
     # How often an idle sender looks for rows that became due (retries after their backoff).
     idle_poll: timedelta = timedelta(seconds=1)
+    # Rows a sender recorded itself (a retry, a deferred edit, a chat's next message after its
+    # gap) are claimed when they fall due, not at the next look; those falling due within this
+    # of each other are claimed together, so that a storm of retries is not a claim per row.
+    due_batching: timedelta = timedelta(milliseconds=100)
     # Ticks. Dispatch is also woken at once by wake_dispatch(); its interval is the safety net.
     # Progress edits every 2 s are the throttle on operators' live messages.
     dispatch_interval: timedelta = timedelta(seconds=2)

@@ -249,6 +249,30 @@ async def test_server_errors_are_retried_until_everyone_has_it(
     assert states <= {"sent", "claimed", "pending"}
 
 
+# Nothing but the rows' own due times wakes the sender: no idle look, no dispatch tick.
+DUE_TIMES_ONLY = dataclasses.replace(
+    FAST_DELIVERY, idle_poll=timedelta(minutes=5), dispatch_interval=timedelta(minutes=5)
+)
+
+
+@pytest.mark.parametrize("delivery_policy", [DUE_TIMES_ONLY], ids=["due-times-only"])
+async def test_retries_and_a_chats_next_message_go_out_when_due_not_at_the_next_look(
+    fake: FakeTelegram, bot: KhabardarApp, database: Database
+) -> None:
+    chats = await add_residents(database, range(1, 21))
+    fake.faults.update({"fail_rate": 0.2, "seed": 7})
+    # Two alerts at once: every chat has two messages to get. A send that failed is due again
+    # after its backoff; on PostgreSQL a chat's second message is also held back until its gap
+    # after the first has passed (claims keep the spacing across workers).
+    await publish(database)
+    await publish(database)
+    wake_dispatch(bot)
+    await fake.wait_until(
+        lambda: all(fake.stats.messages_per_chat[c] == 2 for c in chats), timeout=10
+    )
+    assert fake.stats.server_errors > 0
+
+
 @pytest.mark.paced(second=SECOND, concurrency=STORM_CONCURRENCY)
 async def test_a_429_storm_pauses_every_send_without_escalating(
     fake: FakeTelegram, bot: KhabardarApp, database: Database
