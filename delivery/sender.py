@@ -9,7 +9,6 @@ simply retried.
 from __future__ import annotations
 
 import asyncio
-import heapq
 import logging
 import math
 import random
@@ -21,6 +20,7 @@ from telegram import Bot
 from core.metrics import Metrics
 from delivery.attempts import NO_COPY_ROW, Attempts, Copy
 from delivery.compose import AlertBook
+from delivery.due import DueTimes
 from delivery.leases import Leases
 from delivery.limiter import PriorityRateLimiter
 from delivery.outcomes import Result
@@ -46,7 +46,6 @@ RECORD_INTERVAL = 0.05  # seconds: a send is recorded within this, or when a bat
 # claim can wait some tens of milliseconds for SQLite's write lock (a record, a tick); with only
 # `concurrency` rows ready, paid broadcast's 1,000/s ran dry in that wait several times a second.
 QUEUE_AHEAD = 0.06
-WAKE_MARGIN = 0.001  # seconds after a row falls due that the idle sender claims it
 Job = tuple[Claimed, Copy, bool]  # a row, the copy it edits, and whether to send it silently
 
 
@@ -81,10 +80,7 @@ class Sender:
         self._room = asyncio.Semaphore(RECORD_BATCH)
         self._flush_soon = asyncio.Event()
         self._done = asyncio.Event()  # the helpers' own stop, set once the workers are done
-        # Loop times at which rows this sender recorded fall due (a heap), and until when the
-        # idle claim loop sleeps (inf: it is not asleep).
-        self._due: list[float] = []
-        self._asleep_until = math.inf
+        self.due = DueTimes(self.wake, policy)
         self.leases = Leases(database, owner=owner, lease=policy.lease)
         self._rng = random.Random()  # noqa: S311 - jitter, not security
         # Several workers (PostgreSQL): the per-chat spacing is kept at claim time as well.
@@ -152,10 +148,7 @@ class Sender:
             else:
                 # Nothing due: the dispatch tick or wake_dispatch() wakes us, or the moment a
                 # row this sender recorded falls due.
-                wait = self._idle_wait()
-                self._asleep_until = asyncio.get_running_loop().time() + wait
-                await self._wait(self.wake, wait)
-                self._asleep_until = math.inf
+                await self.due.sleep(self.wake, self.stop)
                 self.wake.clear()
 
     async def _wait(self, event: asyncio.Event, seconds: float) -> None:
@@ -331,34 +324,7 @@ class Sender:
             # A chat's next row is held back until its gap after this send has passed.
             private, group = self._chat_gaps
             due.extend({now + (group if chat < 0 else private) for chat in sent_to})
-        self._note_due(due)
-
-    def _note_due(self, moments: list[datetime]) -> None:
-        """Remember when rows just recorded fall due again (a retry after its backoff, a
-        deferred edit) or their chat's gap ends (PostgreSQL), so that the idle sender claims
-        then, not up to a whole idle_poll later; wake it if it would sleep past one."""
-        if not moments:
-            return
-        loop_now, now = asyncio.get_running_loop().time(), datetime.now(UTC)
-        for moment in moments:
-            # A little past it: the claim compares with a clock reading of its own.
-            heapq.heappush(self._due, loop_now + (moment - now).total_seconds() + WAKE_MARGIN)
-        if self._due[0] < self._asleep_until < math.inf:  # awake, it looks before it sleeps
-            self.wake.set()
-
-    def _idle_wait(self) -> float:
-        """Seconds the idle sender sleeps: until the next row it knows of falls due (at least
-        due_batching), at most idle_poll (rows that other workers recorded come with the poll,
-        new alerts' rows with a wake)."""
-        now = asyncio.get_running_loop().time()
-        if self._due and self._due[0] <= now:
-            while self._due and self._due[0] <= now:
-                heapq.heappop(self._due)
-            return 0.0  # one fell due since the last claim: claim again at once
-        wait = self.policy.idle_poll.total_seconds()
-        if not self._due:
-            return wait
-        return min(wait, max(self._due[0] - now, self.policy.due_batching.total_seconds()))
+        self.due.note(due)
 
     async def _renew(self) -> None:
         # The heartbeat: leases stay short (a crashed worker's rows come back soon) while a

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from core.metrics import Metrics
 from core.numbers import NumberVault
 from delivery.compose import AlertBook
+from delivery.due import DueTimes
 from delivery.smpp import NotConnected, SmppClient, Unanswered
 from delivery.smpp_pdu import BAD_DESTINATION, THROTTLED, SmppError
 from domain.delivery.policy import DeliveryPolicy
@@ -76,6 +77,7 @@ class SmsSender:
         self.on_throttled = on_throttled  # pauses every process's submit_sm (the SMS budget)
         self.wake = asyncio.Event()
         self.stop = asyncio.Event()
+        self.due = DueTimes(self.wake, policy)
         self._receipts: list[tuple[str, bool, datetime]] = []
         self._rng = random.Random()  # noqa: S311 - jitter
 
@@ -110,7 +112,8 @@ class SmsSender:
                 await self._wait(self.client.connected)
                 continue
             if not await self._batch():
-                await self._wait(self.wake)
+                # Woken by new rows or a receipt, or when a text it throttled falls due.
+                await self.due.sleep(self.wake, self.stop)
                 self.wake.clear()
 
     async def _wait(self, event: asyncio.Event) -> None:
@@ -220,6 +223,7 @@ class SmsSender:
             await delivery_queue.record_final(session, owner=self.owner, finals=finals)
             if stopped:  # the SMSC says the number is invalid: it is never tried again
                 await sms.stop_numbers(session, recipient_ids=stopped)
+        self.due.note(when for _, when, _, _ in retries)
 
     async def _record_receipts(self) -> None:
         if not self._receipts:

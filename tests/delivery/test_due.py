@@ -1,0 +1,50 @@
+"""DueTimes: an idle sender sleeps until the rows it recorded fall due, not for a whole poll."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+from delivery.due import DueTimes
+from tests.conftest import FAST_DELIVERY, MS
+
+# A poll that never comes within a test: only the known moments (or an event) end a sleep.
+NO_POLL = dataclasses.replace(FAST_DELIVERY, idle_poll=timedelta(hours=1))
+
+
+async def test_a_sleep_ends_when_a_known_row_falls_due() -> None:
+    wake = asyncio.Event()
+    due = DueTimes(wake, NO_POLL)
+    due.note([datetime.now(UTC) + 10 * MS])
+    async with asyncio.timeout(5):
+        await due.sleep(wake)
+    assert not wake.is_set()  # the moment ended it, not a wake
+
+
+async def test_a_moment_noted_during_a_sleep_shortens_it() -> None:
+    wake = asyncio.Event()
+    due = DueTimes(wake, NO_POLL)
+    sleeping = asyncio.create_task(due.sleep(wake))
+    await asyncio.sleep(0)  # it sleeps, with nothing known: for the whole poll
+    due.note([datetime.now(UTC) + 10 * MS])
+    async with asyncio.timeout(5):
+        await sleeping
+    assert wake.is_set()  # woken, to sleep again until the moment
+
+
+async def test_a_moment_already_past_means_claim_again_at_once_and_only_once() -> None:
+    due = DueTimes(asyncio.Event(), NO_POLL)
+    due.note([datetime.now(UTC) - timedelta(seconds=1), datetime.now(UTC) - 10 * MS])
+    loop = asyncio.get_running_loop()
+    assert due.seconds_to_sleep(loop.time()) == 0
+    # Both were used up by that look: the next sleep is the whole poll.
+    assert due.seconds_to_sleep(loop.time()) == NO_POLL.idle_poll.total_seconds()
+
+
+async def test_moments_close_together_are_claimed_in_one_look() -> None:
+    policy = dataclasses.replace(NO_POLL, due_batching=timedelta(seconds=30))
+    due = DueTimes(asyncio.Event(), policy)
+    due.note([datetime.now(UTC) + 1 * MS])
+    # It sleeps the batching, not the millisecond, so later moments join that claim.
+    assert due.seconds_to_sleep(asyncio.get_running_loop().time()) == 30
