@@ -48,6 +48,9 @@ class Outcome:
     skipped: bool = False
     error: str = ""
     retry_after: timedelta | None = None
+    # When the attempt ended: a retry's wait counts from then. The batch is recorded once its
+    # last text is answered, and a throttled text's pause had mostly passed by then.
+    ended: datetime | None = None
 
 
 def window_for(rate: float) -> int:
@@ -141,9 +144,14 @@ class SmsSender:
             numbers = await sms.sealed_numbers(
                 session, recipient_ids={recipient_of(r.chat_id) for r in rows}
             )
-        outcomes = await asyncio.gather(*(self._deliver(row, numbers) for row in rows))
+        outcomes = await asyncio.gather(*(self._attempt(row, numbers) for row in rows))
         await self._write(list(outcomes))
         return len(rows)
+
+    async def _attempt(self, row: Claimed, numbers: dict[int, str]) -> Outcome:
+        outcome = await self._deliver(row, numbers)
+        outcome.ended = datetime.now(UTC)
+        return outcome
 
     async def _deliver(self, row: Claimed, numbers: dict[int, str]) -> Outcome:
         sealed = numbers.get(recipient_of(row.chat_id))
@@ -200,7 +208,7 @@ class SmsSender:
                 decision = after_failure(
                     o.failure,
                     attempts=o.row.attempts,
-                    now=now,
+                    now=o.ended or now,
                     rng=self._rng,
                     policy=self.policy,
                     retry_after=o.retry_after,
