@@ -32,6 +32,11 @@ class DueTimes:
         """Rows fall due at these moments; a sleeping sender that would sleep past the first is
         woken to sleep less (an awake one looks before it sleeps)."""
         loop_now, now = asyncio.get_running_loop().time(), datetime.now(UTC)
+        # Moments more than a look ago were claimed, or the next look finds their rows: a
+        # sender that never idles (a long fan-out) would otherwise keep every one.
+        horizon = loop_now - self.policy.idle_poll.total_seconds()
+        while self._due and self._due[0] < horizon:
+            heapq.heappop(self._due)
         for moment in moments:
             heapq.heappush(self._due, loop_now + (moment - now).total_seconds() + MARGIN)
         if self._due and self._sleeping and self._due[0] < min(self._sleeping):

@@ -48,3 +48,13 @@ async def test_moments_close_together_are_claimed_in_one_look() -> None:
     due.note([datetime.now(UTC) + 1 * MS])
     # It sleeps the batching, not the millisecond, so later moments join that claim.
     assert due.seconds_to_sleep(asyncio.get_running_loop().time()) == 30
+
+
+async def test_a_sender_that_never_idles_keeps_only_recent_moments() -> None:
+    due = DueTimes(asyncio.Event(), FAST_DELIVERY)
+    long_ago = datetime.now(UTC) - 10 * FAST_DELIVERY.idle_poll
+    due.note([long_ago - n * MS for n in range(1000)])  # a fan-out's sends, never idle
+    due.note([datetime.now(UTC) + timedelta(hours=1)])
+    # The old ones are gone: the next sleep waits for the next look, not at once.
+    wait = due.seconds_to_sleep(asyncio.get_running_loop().time())
+    assert wait == FAST_DELIVERY.idle_poll.total_seconds()
