@@ -290,6 +290,7 @@ def pytest_configure(config: pytest.Config) -> None:
         gc.enable()  # the xdist controller: it collects nothing (see gc.disable above)
 
 
+@pytest.hookimpl(trylast=True)  # after -k and -m deselected theirs: the blocks are of what runs
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The tests marked slow first, dealt out to the xdist workers (the rest keep their order).
 
