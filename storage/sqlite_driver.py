@@ -76,11 +76,11 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     def _take_begin(self) -> str | None:
+        """The BEGIN waiting for this statement's trip, if any; it is this statement's now."""
         adapted = self._adapt_connection
-        begin = adapted.begin_with if isinstance(adapted, OneTripConnection) else None
-        if begin is not None:
-            assert isinstance(adapted, OneTripConnection)
-            adapted.begin_with = None
+        if not isinstance(adapted, OneTripConnection):
+            return None
+        begin, adapted.begin_with = adapted.begin_with, None
         return begin
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
