@@ -13,6 +13,7 @@ import heapq
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from delivery.events import first_of
 from domain.delivery.policy import DeliveryPolicy
 
 MARGIN = 0.001  # seconds past its moment: the claim compares with a clock reading of its own
@@ -53,12 +54,9 @@ class DueTimes:
             return
         until = loop.time() + wait
         self._sleeping.append(until)
-        waits = {asyncio.ensure_future(event.wait()) for event in events}
         try:
-            await asyncio.wait(waits, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+            await first_of(*events, timeout=wait)
         finally:
-            for waiting in waits:
-                waiting.cancel()
             self._sleeping.remove(until)
 
     def seconds_to_sleep(self, now: float) -> float:

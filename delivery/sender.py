@@ -21,6 +21,7 @@ from core.metrics import Metrics
 from delivery.attempts import NO_COPY_ROW, Attempts, Copy
 from delivery.compose import AlertBook
 from delivery.due import DueTimes
+from delivery.events import first_of
 from delivery.leases import Leases
 from delivery.limiter import PriorityRateLimiter
 from delivery.outcomes import Result
@@ -152,18 +153,11 @@ class Sender:
                 self.wake.clear()
 
     async def _wait(self, event: asyncio.Event, seconds: float) -> None:
-        stop = asyncio.ensure_future(self.stop.wait())
-        other = asyncio.ensure_future(event.wait())
-        await asyncio.wait({stop, other}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
-        other.cancel()
+        await first_of(event, self.stop, timeout=seconds)
 
     async def _wait_for(self, event: asyncio.Event, seconds: float) -> None:
         """Return once the event or the helpers' stop is set, or after `seconds`."""
-        waits = {asyncio.ensure_future(event.wait()), asyncio.ensure_future(self._done.wait())}
-        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        for waiting in waits:
-            waiting.cancel()
+        await first_of(event, self._done, timeout=seconds)
 
     async def _claim(self, limit: int) -> int:
         now = datetime.now(UTC)

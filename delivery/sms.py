@@ -21,6 +21,7 @@ from core.metrics import Metrics
 from core.numbers import NumberVault
 from delivery.compose import AlertBook
 from delivery.due import DueTimes
+from delivery.events import first_of
 from delivery.smpp import NotConnected, SmppClient, Unanswered
 from delivery.smpp_pdu import BAD_DESTINATION, THROTTLED, SmppError
 from domain.delivery.policy import DeliveryPolicy
@@ -120,12 +121,7 @@ class SmsSender:
                 self.wake.clear()
 
     async def _wait(self, event: asyncio.Event) -> None:
-        waits = {asyncio.ensure_future(event.wait()), asyncio.ensure_future(self.stop.wait())}
-        await asyncio.wait(
-            waits, timeout=self.policy.idle_poll.total_seconds(), return_when="FIRST_COMPLETED"
-        )
-        for waiting in waits:
-            waiting.cancel()
+        await first_of(event, self.stop, timeout=self.policy.idle_poll.total_seconds())
 
     async def _batch(self) -> int:
         now = datetime.now(UTC)
