@@ -25,11 +25,11 @@ async def test_a_sleep_ends_when_a_known_row_falls_due() -> None:
 async def test_a_moment_noted_during_a_sleep_shortens_it() -> None:
     wake = asyncio.Event()
     due = DueTimes(wake, NO_POLL)
-    sleeping = asyncio.create_task(due.sleep(wake))
-    await asyncio.sleep(0)  # it sleeps, with nothing known: for the whole poll
-    due.note([datetime.now(UTC) + 10 * MS])
+    # Noted by the loop's next callback, once the sleep below has begun (for the whole poll:
+    # nothing is known yet).
+    asyncio.get_running_loop().call_soon(due.note, [datetime.now(UTC) + 10 * MS])
     async with asyncio.timeout(5):
-        await sleeping
+        await due.sleep(wake)
     assert wake.is_set()  # woken, to sleep again until the moment
 
 
